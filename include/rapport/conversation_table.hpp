@@ -1,0 +1,81 @@
+#pragma once
+/// \file Conversation facts stored column-wise, clustered by relationship and date.
+///
+/// Scores scan millions of conversations; a row of facts is 23 bytes spread over seven columns, and
+/// the rows are kept sorted by (relationship, date, id) so that a pass over all conversations touches
+/// each relationship's rows as one contiguous run. New rows are appended to an unsorted tail that is
+/// merged into the sorted part when it grows beyond an eighth of it (amortised O(1) per insert).
+/// Removed rows stay as tombstones (kind == removed_kind) until the next merge.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "rapport/conversation.hpp"
+
+namespace rapport {
+
+namespace detail {
+struct Access;
+}
+
+class ConversationTable {
+ public:
+  static constexpr std::uint8_t no_score = 0xFF;      ///< in the score columns: no score given
+  static constexpr std::uint8_t removed_kind = 0xFF;  ///< in the kind column: a tombstone
+  static constexpr std::uint32_t no_row = 0xFFFFFFFFu;
+
+  std::size_t size() const { return live_; }          ///< live conversations
+  std::size_t rows() const { return ids_.size(); }    ///< physical rows, tombstones included
+  std::size_t sorted_rows() const { return sorted_; } ///< rows [0, sorted_rows) are clustered
+  bool compact() const { return sorted_ == ids_.size() && live_ == ids_.size(); }
+  std::uint32_t id_bound() const { return std::uint32_t(row_of_.size()); }  ///< every id is below this
+
+  // Columns, one entry per physical row.
+  std::span<const std::uint32_t> ids() const { return ids_; }
+  std::span<const std::uint32_t> relationships() const { return relationships_; }
+  std::span<const std::int32_t> dates() const { return dates_; }     ///< days since 1970-01-01
+  std::span<const std::uint8_t> kinds() const { return kinds_; }     ///< ConversationKind or removed_kind
+  std::span<const std::uint32_t> guides() const { return guides_; }
+  std::span<const std::uint8_t> scores() const { return scores_; }   ///< on the guide's scale, or no_score
+  std::span<const std::uint8_t> self_assessments() const { return self_; }
+
+  bool live(std::size_t row) const { return kinds_[row] != removed_kind; }
+  /// The row of a live conversation, if there is one.
+  std::optional<std::size_t> row_of(ConversationId id) const {
+    if (id.value >= row_of_.size() || row_of_[id.value] == no_row) return std::nullopt;
+    return row_of_[id.value];
+  }
+  ConversationFacts facts(std::size_t row) const;
+  /// Rows of `rel` within the sorted part (the tail must be searched separately).
+  std::pair<std::size_t, std::size_t> sorted_range(RelationshipId rel) const;
+
+  /// Bytes held by the columns and the id index (capacity, not size).
+  std::size_t memory_bytes() const;
+
+ private:
+  friend class Organisation;
+  friend struct detail::Access;
+
+  void reserve(std::size_t n);
+  ConversationId append(const ConversationFacts& f);  ///< assigns the next id; f.id is ignored
+  void set(std::size_t row, const ConversationFacts& f);
+  void remove(std::size_t row);
+  /// Sorts the tail, merges it into the sorted part and drops tombstones.
+  void merge();
+  void merge_if_due();
+  void rebuild_row_index();
+
+  std::vector<std::uint32_t> ids_, relationships_;
+  std::vector<std::int32_t> dates_;
+  std::vector<std::uint8_t> kinds_;
+  std::vector<std::uint32_t> guides_;
+  std::vector<std::uint8_t> scores_, self_;
+  std::vector<std::uint32_t> row_of_;  ///< by conversation id: its row, or no_row
+  std::size_t sorted_ = 0;
+  std::size_t live_ = 0;
+};
+
+}  // namespace rapport

@@ -1,0 +1,16 @@
+#pragma once
+/// \file The umbrella header of the C++ model (light: no Boost, no range-v3; see query.hpp for views).
+#include "rapport/agreement.hpp"
+#include "rapport/archive.hpp"
+#include "rapport/complaint.hpp"
+#include "rapport/conversation.hpp"
+#include "rapport/date.hpp"
+#include "rapport/error.hpp"
+#include "rapport/fishbone.hpp"
+#include "rapport/guide.hpp"
+#include "rapport/ids.hpp"
+#include "rapport/organisation.hpp"
+#include "rapport/referral.hpp"
+#include "rapport/relationship.hpp"
+#include "rapport/unit.hpp"
+#include "rapport/version.hpp"

@@ -1,0 +1,169 @@
+// Everything a file could get wrong that the Organisation's mutators would have refused. A crafted
+// archive can carry a valid checksum, so a load trusts nothing until these checks pass.
+#include <algorithm>
+#include <string>
+
+#include "rapport/detail/access.hpp"
+#include "rapport/error.hpp"
+
+namespace rapport::detail {
+namespace {
+
+[[noreturn]] void corrupt(const std::string& what) { throw FormatError("corrupt archive: " + what); }
+
+template <class T>
+void check_slot_ids(const std::vector<std::optional<T>>& slots, const char* what) {
+  for (std::size_t i = 0; i < slots.size(); ++i)
+    if (slots[i] && slots[i]->id.value != i) corrupt(std::string(what) + " in slot " + std::to_string(i) + " has another id");
+}
+
+template <class E>
+void check_enum(E e, int count, const char* what) {
+  if (int(e) >= count) corrupt(std::string("invalid ") + what + " " + std::to_string(int(e)));
+}
+
+}  // namespace
+
+void Access::finish_load(Organisation& o, std::uint32_t conversation_id_slots) {
+  auto& units = o.units_.slots_;
+  auto& rels = o.relationships_.slots_;
+  auto& guides = o.guides_.slots_;
+  auto live_unit = [&](std::optional<UnitId> u) { return u && u->value < units.size() && units[u->value]; };
+  auto live_rel = [&](RelationshipId r) { return r.value < rels.size() && rels[r.value]; };
+  auto live_guide = [&](std::uint32_t g) { return g < guides.size() && guides[g]; };
+  if (units.size() >= UnitId::invalid_value || rels.size() >= RelationshipId::invalid_value) corrupt("too many records");
+
+  check_slot_ids(units, "unit");
+  for (const auto& u : units) {
+    if (!u) continue;
+    if (u->key.empty()) corrupt("unit " + std::to_string(u->id.value) + " without a key");
+    check_enum(u->kind, unit_kind_count, "unit kind");
+    if ((u->parent && !live_unit(u->parent)) || (u->payer && !live_unit(u->payer)))
+      corrupt("unit '" + u->key + "' refers to a missing unit");
+  }
+  // Parent and payer chains must end: walk each with a step bound (a longer walk is a cycle).
+  for (const auto& u : units) {
+    if (!u) continue;
+    std::size_t steps = 0;
+    for (auto p = u->parent; p; p = units[p->value]->parent)
+      if (++steps > units.size()) corrupt("hierarchy cycle through unit '" + u->key + "'");
+    steps = 0;
+    for (auto p = u->effective_payer(); p; p = units[p->value]->effective_payer())
+      if (++steps > units.size()) corrupt("payer cycle through unit '" + u->key + "'");
+  }
+
+  check_slot_ids(guides, "guide");
+  for (std::uint32_t g = 0; g < 3; ++g)
+    if (!live_guide(g) || !guides[g]->builtin) corrupt("built-in guide " + std::to_string(g) + " missing");
+  for (const auto& g : guides) {
+    if (!g) continue;
+    if (g->scale.min >= g->scale.max || g->scale.max >= ConversationTable::no_score) corrupt("guide '" + g->key + "' has an invalid scale");
+    check_enum(g->kind, conversation_kind_count, "conversation kind");
+    if (g->questions.size() > 0xFFFF) corrupt("guide '" + g->key + "' has too many questions");
+  }
+
+  check_slot_ids(rels, "relationship");
+  for (const auto& r : rels) {
+    if (!r) continue;
+    if (!live_unit(r->provider) || !live_unit(r->recipient)) corrupt("relationship " + std::to_string(r->id.value) + " refers to a missing unit");
+    if (r->provider == r->recipient) corrupt("relationship " + std::to_string(r->id.value) + " of a unit with itself");
+    check_enum(r->bond, bond_count, "bond");
+  }
+
+  // Conversations: equal columns, no tombstones, valid references, clustered order.
+  ConversationTable& t = o.conversations_;
+  const std::size_t n = t.ids_.size();
+  if (t.relationships_.size() != n || t.dates_.size() != n || t.kinds_.size() != n || t.guides_.size() != n ||
+      t.scores_.size() != n || t.self_.size() != n)
+    corrupt("conversation columns differ in length");
+  if (conversation_id_slots == ConversationTable::no_row || n > conversation_id_slots) corrupt("conversation id bound too small");
+  t.row_of_.assign(conversation_id_slots, ConversationTable::no_row);
+  for (std::size_t r = 0; r < n; ++r) {
+    std::uint32_t id = t.ids_[r];
+    if (id >= conversation_id_slots || t.row_of_[id] != ConversationTable::no_row) corrupt("conversation id " + std::to_string(id) + " repeated or out of range");
+    t.row_of_[id] = std::uint32_t(r);
+    if (t.kinds_[r] >= conversation_kind_count) corrupt("conversation " + std::to_string(id) + " has an invalid kind");
+    if (!live_rel(RelationshipId{t.relationships_[r]})) corrupt("conversation " + std::to_string(id) + " refers to a missing relationship");
+    if (!live_guide(t.guides_[r])) corrupt("conversation " + std::to_string(id) + " refers to a missing guide");
+    const Scale& s = guides[t.guides_[r]]->scale;
+    for (auto v : {t.scores_[r], t.self_[r]})
+      if (v != ConversationTable::no_score && !s.contains(v)) corrupt("conversation " + std::to_string(id) + " has a score off its scale");
+    if (r > 0) {
+      auto prev = std::tuple(t.relationships_[r - 1], t.dates_[r - 1], t.ids_[r - 1]);
+      if (!(prev < std::tuple(t.relationships_[r], t.dates_[r], id))) corrupt("conversations out of order at row " + std::to_string(r));
+    }
+  }
+  t.sorted_ = t.live_ = n;
+
+  // Answers: sorted, inside the arena, on questions their guide has.
+  for (std::size_t i = 0; i < o.answers_.size(); ++i) {
+    const AnswerRow& a = o.answers_[i];
+    auto row = t.row_of(ConversationId{a.conversation});
+    if (!row) corrupt("answer for a missing conversation");
+    if (i > 0 && o.answers_[i - 1].conversation > a.conversation) corrupt("answers out of order");
+    if (a.question >= guides[t.guides_[*row]]->questions.size()) corrupt("answer to a missing question");
+    if (a.offset > o.text_.size() || a.length > o.text_.size() - a.offset) corrupt("answer text outside the arena");
+  }
+  o.text_garbage_ = 0;
+
+  check_slot_ids(o.agreements_.slots_, "agreement");
+  for (const auto& a : o.agreements_.slots_) {
+    if (!a) continue;
+    auto row = t.row_of(a->conversation);
+    if (!row || !live_unit(a->owner)) corrupt("agreement " + std::to_string(a->id.value) + " refers to a missing record");
+    check_enum(a->status, agreement_status_count, "agreement status");
+    if (a->made.days != t.dates_[*row] || a->due < a->made) corrupt("agreement " + std::to_string(a->id.value) + " has inconsistent dates");
+    if ((a->status == AgreementStatus::open) != !a->closed || (a->closed && *a->closed < a->made))
+      corrupt("agreement " + std::to_string(a->id.value) + " has an inconsistent closing");
+  }
+  check_slot_ids(o.complaints_.slots_, "complaint");
+  for (const auto& c : o.complaints_.slots_) {
+    if (!c) continue;
+    if (!live_rel(c->relationship)) corrupt("complaint " + std::to_string(c->id.value) + " refers to a missing relationship");
+    check_enum(c->severity, 4, "severity");
+    check_enum(c->outcome, 4, "complaint outcome");
+    if (c->steps[0] != c->received) corrupt("complaint " + std::to_string(c->id.value) + " without its received date");
+    Date last = c->received;
+    for (const auto& step : c->steps)
+      if (step) {
+        if (*step < last) corrupt("complaint " + std::to_string(c->id.value) + " has steps out of order");
+        last = *step;
+      }
+    if (c->is_open() != (c->outcome == ComplaintOutcome::none)) corrupt("complaint " + std::to_string(c->id.value) + " has an inconsistent outcome");
+  }
+  check_slot_ids(o.referrals_.slots_, "referral");
+  for (const auto& x : o.referrals_.slots_) {
+    if (!x) continue;
+    if (!live_rel(x->relationship) || (x->referred && !live_unit(x->referred)))
+      corrupt("referral " + std::to_string(x->id.value) + " refers to a missing record");
+    check_enum(x->target, 2, "referral target");
+    check_enum(x->outcome, 3, "referral outcome");
+    if ((x->outcome == ReferralOutcome::pending) != !x->closed || (x->closed && *x->closed < x->date))
+      corrupt("referral " + std::to_string(x->id.value) + " has an inconsistent outcome");
+  }
+
+  // Live counts follow from the slots.
+  auto count = [](const auto& slots) { return std::size_t(std::count_if(slots.begin(), slots.end(), [](const auto& s) { return s.has_value(); })); };
+  o.units_.live_ = count(units);
+  o.relationships_.live_ = count(rels);
+  o.guides_.live_ = count(guides);
+  o.agreements_.live_ = count(o.agreements_.slots_);
+  o.complaints_.live_ = count(o.complaints_.slots_);
+  o.referrals_.live_ = count(o.referrals_.slots_);
+
+  // Duplicate keys and relationships would break lookups: rebuild the indexes and compare sizes.
+  o.rebuild_indexes();
+  if (o.unit_by_key_.size() != o.units_.live_) corrupt("duplicate unit keys");
+  if (o.guide_by_key_.size() != o.guides_.live_) corrupt("duplicate guide keys");
+  std::size_t pairs = 0;
+  for (const auto& m : o.relationship_by_pair_) pairs += m.size();
+  if (pairs != o.relationships_.live_) corrupt("duplicate relationships");
+}
+
+Organisation Access::compacted(const Organisation& o) {
+  Organisation copy(o);
+  copy.compact();
+  return copy;
+}
+
+}  // namespace rapport::detail
