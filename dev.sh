@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# rapport's one entry point for people and CI.
+#   ./dev.sh report   install what is missing, build, and run the main job (the report on the sample organisation)
+#   ./dev.sh test     install what is missing, build, and run every test (C++, C, Python, packaging, sanitizers)
+#   ./dev.sh build    install what is missing and build
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# Everything the build, the tests and the report need, from Debian 12's archive.
+PACKAGES=(
+  build-essential cmake pkg-config
+  libboost-serialization-dev librange-v3-dev catch2 libcli11-dev libbenchmark-dev
+  python3-dev pybind11-dev python3-pybind11 python3-pytest python3-numpy python3-pandas
+  python3-nbclient python3-ipykernel python3-venv python3-pip python3-setuptools python3-wheel
+  clang-14 libclang-rt-14-dev abigail-tools binutils chromium
+)
+BUILD=${RAPPORT_BUILD_DIR:-build}
+JOBS=${RAPPORT_JOBS:-$(nproc)}
+
+install_missing() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  echo "dev.sh: installing ${missing[*]}" >&2
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+build() {
+  install_missing
+  # Debian's interpreter, not a pyenv shim that lacks Debian's python3-* packages.
+  cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPython3_EXECUTABLE=/usr/bin/python3 >/dev/null
+  cmake --build "$BUILD" -j "$JOBS"
+}
+
+case "${1:-}" in
+  build) build ;;
+  report)
+    build
+    exec "$BUILD/docs/examples/fishbone_demo"
+    ;;
+  test)
+    build
+    ctest --test-dir "$BUILD" -j "$JOBS" --output-on-failure
+    ;;
+  *)
+    sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//' >&2
+    exit 1
+    ;;
+esac
