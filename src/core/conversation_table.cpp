@@ -103,6 +103,17 @@ void ConversationTable::merge() {
     auto ka = cluster_key(relationships_[a], dates_[a]), kb = cluster_key(relationships_[b], dates_[b]);
     return ka != kb ? ka < kb : ids_[a] < ids_[b];
   };
+  // Fast path for appends in order (bulk loads, a nightly sync by date): the tail extends the
+  // sorted part as it is, and nothing moves.
+  if (live_ == rows()) {
+    bool in_order = true;
+    for (std::size_t r = std::max<std::size_t>(sorted_, 1); r < rows() && in_order; ++r)
+      in_order = key_less(std::uint32_t(r - 1), std::uint32_t(r));
+    if (in_order) {
+      sorted_ = rows();
+      return;
+    }
+  }
   std::vector<std::uint32_t> order;
   order.reserve(live_);
   for (std::uint32_t r = 0; r < sorted_; ++r)
