@@ -21,6 +21,44 @@ namespace detail {
 struct Access;
 }
 
+/// Conversation id -> row. Ids are never reused, so the id bound can far exceed the live rows (after
+/// deletions, or in a forged file); the index is paged and allocates a page of 16384 ids only where a
+/// live id falls, so its cost follows the live rows, plus at most 6 MiB of page table for 2^32 ids.
+class RowIndex {
+ public:
+  static constexpr std::uint32_t none = 0xFFFFFFFFu;
+
+  std::uint32_t bound() const { return bound_; }
+  /// Grows or shrinks the id range; new ids map to none.
+  void resize(std::uint32_t bound);
+  /// The row of `id` (which must be below bound()), or none.
+  std::uint32_t get(std::uint32_t id) const {
+    const auto& page = pages_[id >> page_bits];
+    return page.empty() ? none : page[id & page_mask];
+  }
+  void set(std::uint32_t id, std::uint32_t row) {
+    auto& page = pages_[id >> page_bits];
+    if (page.empty()) page.assign(page_size, none);
+    page[id & page_mask] = row;
+  }
+  /// Asks the CPU to fetch the entry of `id` ahead of a scattered access.
+  void prefetch(std::uint32_t id) const {
+    const auto& page = pages_[id >> page_bits];
+    if (!page.empty()) __builtin_prefetch(page.data() + (id & page_mask), 1);
+  }
+  /// Sets ids[r] -> r for every row, checking none repeats; returns the first repeated row or rows.size().
+  std::size_t assign(std::span<const std::uint32_t> ids);
+  /// Maps every id to none, releasing the pages.
+  void clear_rows();
+  std::size_t memory_bytes() const;
+
+ private:
+  static constexpr unsigned page_bits = 14;
+  static constexpr std::uint32_t page_size = 1u << page_bits, page_mask = page_size - 1;
+  std::vector<std::vector<std::uint32_t>> pages_;
+  std::uint32_t bound_ = 0;
+};
+
 class ConversationTable {
  public:
   static constexpr std::uint8_t no_score = 0xFF;      ///< in the score columns: no score given
@@ -31,7 +69,7 @@ class ConversationTable {
   std::size_t rows() const { return ids_.size(); }    ///< physical rows, tombstones included
   std::size_t sorted_rows() const { return sorted_; } ///< rows [0, sorted_rows) are clustered
   bool compact() const { return sorted_ == ids_.size() && live_ == ids_.size(); }
-  std::uint32_t id_bound() const { return std::uint32_t(row_of_.size()); }  ///< every id is below this
+  std::uint32_t id_bound() const { return row_of_.bound(); }  ///< every id is below this
 
   // Columns, one entry per physical row.
   std::span<const std::uint32_t> ids() const { return ids_; }
@@ -45,8 +83,9 @@ class ConversationTable {
   bool live(std::size_t row) const { return kinds_[row] != removed_kind; }
   /// The row of a live conversation, if there is one.
   std::optional<std::size_t> row_of(ConversationId id) const {
-    if (id.value >= row_of_.size() || row_of_[id.value] == no_row) return std::nullopt;
-    return row_of_[id.value];
+    std::uint32_t row = id.value < row_of_.bound() ? row_of_.get(id.value) : no_row;
+    if (row == no_row) return std::nullopt;
+    return row;
   }
   ConversationFacts facts(std::size_t row) const;
   /// Rows of `rel` within the sorted part (the tail must be searched separately).
@@ -73,7 +112,7 @@ class ConversationTable {
   std::vector<std::uint8_t> kinds_;
   std::vector<std::uint32_t> guides_;
   std::vector<std::uint8_t> scores_, self_;
-  std::vector<std::uint32_t> row_of_;  ///< by conversation id: its row, or no_row
+  RowIndex row_of_;
   std::size_t sorted_ = 0;
   std::size_t live_ = 0;
 };

@@ -106,6 +106,7 @@ class Organisation {
   void remove_conversation(ConversationId id);
   const ConversationTable& conversations() const { return conversations_; }
   ConversationFacts conversation(ConversationId id) const;
+  /// The answers of a conversation, in the order of its guide's questions.
   std::vector<Answer> answers(ConversationId id) const;
   std::size_t answer_count() const { return answers_.size(); }
   /// Clusters every conversation by relationship and date now (otherwise done when due).
@@ -160,7 +161,7 @@ class Organisation {
   Table<Relationship, RelationshipId> relationships_;
   Table<Guide, GuideId> guides_;
   ConversationTable conversations_;
-  std::vector<AnswerRow> answers_;  ///< sorted by conversation id
+  std::vector<AnswerRow> answers_;  ///< sorted by (conversation id, question index)
   std::string text_;                ///< the arena every answer's text lives in
   std::size_t text_garbage_ = 0;    ///< wiped bytes of text_ no answer refers to
   Table<Agreement, AgreementId> agreements_;

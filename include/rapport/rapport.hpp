@@ -1,6 +1,7 @@
 #pragma once
 /// \file The umbrella header of the C++ model (light: no Boost, no range-v3; see query.hpp for views).
 #include "rapport/agreement.hpp"
+#include "rapport/archive.hpp"
 #include "rapport/complaint.hpp"
 #include "rapport/conversation.hpp"
 #include "rapport/date.hpp"

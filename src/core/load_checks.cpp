@@ -5,6 +5,7 @@
 
 #include "rapport/detail/access.hpp"
 #include "rapport/error.hpp"
+#include "row_checks.hpp"
 
 namespace rapport::detail {
 namespace {
@@ -59,7 +60,14 @@ void Access::finish_load(Organisation& o, std::uint32_t conversation_id_slots) {
     if (!g) continue;
     if (g->scale.min >= g->scale.max || g->scale.max >= ConversationTable::no_score) corrupt("guide '" + g->key + "' has an invalid scale");
     check_enum(g->kind, conversation_kind_count, "conversation kind");
-    if (g->questions.size() > 0xFFFF) corrupt("guide '" + g->key + "' has too many questions");
+    if (g->key.empty()) corrupt("guide " + std::to_string(g->id.value) + " without a key");
+    for (std::size_t i = 0; i < g->questions.size(); ++i) {
+      if (g->questions[i].key.empty()) corrupt("guide '" + g->key + "' has a question without a key");
+    }
+    std::vector<std::string_view> keys(g->questions.size());
+    for (std::size_t i = 0; i < keys.size(); ++i) keys[i] = g->questions[i].key;
+    std::sort(keys.begin(), keys.end());
+    if (std::adjacent_find(keys.begin(), keys.end()) != keys.end()) corrupt("guide '" + g->key + "' repeats a question key");
   }
 
   check_slot_ids(rels, "relationship");
@@ -77,22 +85,21 @@ void Access::finish_load(Organisation& o, std::uint32_t conversation_id_slots) {
       t.scores_.size() != n || t.self_.size() != n)
     corrupt("conversation columns differ in length");
   if (conversation_id_slots == ConversationTable::no_row || n > conversation_id_slots) corrupt("conversation id bound too small");
-  t.row_of_.assign(conversation_id_slots, ConversationTable::no_row);
+  const RowChecks checks(o.relationships_, o.guides_);
   for (std::size_t r = 0; r < n; ++r) {
-    std::uint32_t id = t.ids_[r];
-    if (id >= conversation_id_slots || t.row_of_[id] != ConversationTable::no_row) corrupt("conversation id " + std::to_string(id) + " repeated or out of range");
-    t.row_of_[id] = std::uint32_t(r);
-    if (t.kinds_[r] >= conversation_kind_count) corrupt("conversation " + std::to_string(id) + " has an invalid kind");
-    if (!live_rel(RelationshipId{t.relationships_[r]})) corrupt("conversation " + std::to_string(id) + " refers to a missing relationship");
-    if (!live_guide(t.guides_[r])) corrupt("conversation " + std::to_string(id) + " refers to a missing guide");
-    const Scale& s = guides[t.guides_[r]]->scale;
-    for (auto v : {t.scores_[r], t.self_[r]})
-      if (v != ConversationTable::no_score && !s.contains(v)) corrupt("conversation " + std::to_string(id) + " has a score off its scale");
-    if (r > 0) {
-      auto prev = std::tuple(t.relationships_[r - 1], t.dates_[r - 1], t.ids_[r - 1]);
-      if (!(prev < std::tuple(t.relationships_[r], t.dates_[r], id))) corrupt("conversations out of order at row " + std::to_string(r));
-    }
+    if (!checks.ok(t.relationships_[r], t.kinds_[r], t.guides_[r], t.scores_[r], t.self_[r]))
+      corrupt("conversation " + std::to_string(t.ids_[r]) + ": " +
+              checks.reason(t.relationships_[r], t.kinds_[r], t.guides_[r], t.scores_[r], t.self_[r]));
+    if (r > 0 && !(std::tuple(t.relationships_[r - 1], t.dates_[r - 1], t.ids_[r - 1]) <
+                   std::tuple(t.relationships_[r], t.dates_[r], t.ids_[r])))
+      corrupt("conversations out of order at row " + std::to_string(r));
   }
+  // The id index in a loop of its own: the scattered writes overlap far better without the checks above.
+  t.row_of_.clear_rows();
+  t.row_of_.resize(conversation_id_slots);
+  for (std::uint32_t id : t.ids_)
+    if (id >= conversation_id_slots) corrupt("conversation id " + std::to_string(id) + " beyond the id bound");
+  if (auto r = t.row_of_.assign(t.ids_); r != n) corrupt("conversation id " + std::to_string(t.ids_[r]) + " repeated");
   t.sorted_ = t.live_ = n;
 
   // Answers: sorted, inside the arena, on questions their guide has.
@@ -100,7 +107,9 @@ void Access::finish_load(Organisation& o, std::uint32_t conversation_id_slots) {
     const AnswerRow& a = o.answers_[i];
     auto row = t.row_of(ConversationId{a.conversation});
     if (!row) corrupt("answer for a missing conversation");
-    if (i > 0 && o.answers_[i - 1].conversation > a.conversation) corrupt("answers out of order");
+    // Strictly ordered by (conversation, question): a question answered twice would be a tie.
+    if (i > 0 && std::pair(o.answers_[i - 1].conversation, o.answers_[i - 1].question) >= std::pair(a.conversation, a.question))
+      corrupt("answers out of order or a question answered twice");
     if (a.question >= guides[t.guides_[*row]]->questions.size()) corrupt("answer to a missing question");
     if (a.offset > o.text_.size() || a.length > o.text_.size() - a.offset) corrupt("answer text outside the arena");
   }

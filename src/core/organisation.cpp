@@ -6,6 +6,7 @@
 
 #include "rapport/detail/access.hpp"
 #include "rapport/error.hpp"
+#include "row_checks.hpp"
 
 namespace rapport {
 namespace {
@@ -25,11 +26,14 @@ std::uint64_t pair_key(const RelationshipSpec& r) {
   return pair_key(r.provider.value, r.recipient.value);
 }
 
-std::string id_text(const char* what, std::uint32_t v) { return std::string(what) + " " + std::to_string(v); }
+/// Children are kept in id order, so the order is the same after a save and a load.
+void insert_child(std::vector<UnitId>& children, UnitId c) {
+  children.insert(std::lower_bound(children.begin(), children.end(), c), c);
+}
 
 template <class E>
 void check_enum(E e, int count, const char* what) {
-  if (int(e) < 0 || int(e) >= count) throw ValidationError(std::string("invalid ") + what + " value " + std::to_string(int(e)));
+  if (int(e) >= count) throw ValidationError(std::string("invalid ") + what + " value " + std::to_string(int(e)));
 }
 
 }  // namespace
@@ -96,7 +100,7 @@ UnitId Organisation::add_unit(UnitSpec spec) {
   unit_by_key_.emplace(added.key, id);
   children_.emplace_back();
   relationships_of_.emplace_back();
-  if (added.parent) children_[added.parent->value].push_back(id);
+  if (added.parent) insert_child(children_[added.parent->value], id);
   return id;
 }
 
@@ -122,7 +126,7 @@ void Organisation::update_unit(UnitId id, UnitSpec spec) {
   }
   if (spec.parent != u.parent) {
     if (u.parent) std::erase(children_[u.parent->value], id);
-    if (spec.parent) children_[spec.parent->value].push_back(id);
+    if (spec.parent) insert_child(children_[spec.parent->value], id);
   }
   static_cast<UnitSpec&>(u) = std::move(spec);
 }
@@ -154,7 +158,7 @@ std::span<const RelationshipId> Organisation::relationships_of(UnitId id) const 
 }
 
 std::optional<RelationshipId> Organisation::find_relationship(UnitId provider, UnitId recipient, Bond bond) const {
-  if (int(bond) < 0 || int(bond) >= bond_count) return std::nullopt;
+  if (int(bond) >= bond_count) return std::nullopt;
   const auto& map = relationship_by_pair_[int(bond)];
   auto it = map.find(pair_key(RelationshipSpec{provider, recipient, bond, {}}));
   return it == map.end() ? std::nullopt : std::optional(it->second);
@@ -284,6 +288,8 @@ void Organisation::store_answers(ConversationId id, std::vector<AnswerRow> rows,
     rows[i].offset = text_.size();
     text_ += answers[i].text;
   }
+  // Rows are kept in (conversation, question) order: answers come back in the guide's order.
+  std::sort(rows.begin(), rows.end(), [](const AnswerRow& a, const AnswerRow& b) { return a.question < b.question; });
   auto at = std::upper_bound(answers_.begin(), answers_.end(), id.value,
                              [](std::uint32_t v, const AnswerRow& r) { return v < r.conversation; });
   answers_.insert(at, rows.begin(), rows.end());
@@ -337,35 +343,22 @@ ConversationId Organisation::add_conversations(const ConversationColumns& c) {
     throw ValidationError("conversation columns differ in length");
   if (std::uint64_t(conversations_.id_bound()) + n >= ConversationTable::no_row)
     throw ValidationError("too many conversations");
-  // Guide scales in a flat table so the check is a couple of loads per row.
-  std::vector<Scale> scales(guides_.id_bound());
-  std::vector<char> guide_ok(guides_.id_bound(), 0);
-  for (const Guide& g : guides_) scales[g.id.value] = g.scale, guide_ok[g.id.value] = 1;
-  const auto rel_bound = relationships_.id_bound();
-  auto fail = [&](std::size_t i, const std::string& why) {
-    throw ValidationError("conversation row " + std::to_string(i) + ": " + why);
-  };
+  const detail::RowChecks checks(relationships_, guides_);
   for (std::size_t i = 0; i < n; ++i) {
-    auto rel = c.relationships[i], g = c.guides[i];
-    if (rel >= rel_bound || !relationships_.contains(RelationshipId{rel})) fail(i, "unknown relationship id " + std::to_string(rel));
-    if (c.kinds[i] >= conversation_kind_count) fail(i, "invalid conversation kind " + std::to_string(c.kinds[i]));
-    if (g >= guide_ok.size() || !guide_ok[g]) fail(i, "unknown guide id " + std::to_string(g));
-    auto s = c.scores[i];
-    if (s != ConversationTable::no_score && !scales[g].contains(s))
-      fail(i, "score " + std::to_string(s) + " is outside the guide's scale");
-    if (!c.self_assessments.empty() && c.self_assessments[i] != ConversationTable::no_score &&
-        !scales[g].contains(c.self_assessments[i]))
-      fail(i, "self-assessment " + std::to_string(c.self_assessments[i]) + " is outside the guide's scale");
+    auto self = c.self_assessments.empty() ? ConversationTable::no_score : c.self_assessments[i];
+    if (!checks.ok(c.relationships[i], c.kinds[i], c.guides[i], c.scores[i], self))
+      throw ValidationError("conversation row " + std::to_string(i) + ": " +
+                            checks.reason(c.relationships[i], c.kinds[i], c.guides[i], c.scores[i], self));
   }
   ConversationTable& t = conversations_;
   ConversationId first{t.id_bound()};
   const std::size_t old_rows = t.rows();
   t.reserve(old_rows + n);
-  t.row_of_.resize(t.row_of_.size() + n);
+  t.row_of_.resize(first.value + std::uint32_t(n));
   t.ids_.resize(old_rows + n);
   for (std::size_t i = 0; i < n; ++i) {
     t.ids_[old_rows + i] = first.value + std::uint32_t(i);
-    t.row_of_[first.value + i] = std::uint32_t(old_rows + i);
+    t.row_of_.set(first.value + std::uint32_t(i), std::uint32_t(old_rows + i));
   }
   t.relationships_.insert(t.relationships_.end(), c.relationships.begin(), c.relationships.end());
   t.dates_.insert(t.dates_.end(), c.dates.begin(), c.dates.end());
@@ -612,7 +605,7 @@ ErasureReport Organisation::erase_person(UnitId id) {
   Unit& u = units_.slot(id);
   for (UnitId c : children_[id.value]) {
     units_.slot(c).parent = u.parent;
-    if (u.parent) children_[u.parent->value].push_back(c);
+    if (u.parent) insert_child(children_[u.parent->value], c);
   }
   children_[id.value].clear();
   if (u.parent) std::erase(children_[u.parent->value], id);

@@ -4,6 +4,9 @@
 #include "rapport/organisation.hpp"
 #include "rapport/error.hpp"
 
+#include <map>
+#include <random>
+
 using namespace rapport;
 
 namespace {
@@ -242,4 +245,47 @@ TEST_CASE("erasing a person removes everything about them", "[privacy]") {
   CHECK(o.conversations().size() == 1);
   CHECK(o.answer_count() == 0);
   CHECK(code_of([&] { o.erase_person(s.payroll); }) == ErrorCode::invalid_argument);
+}
+
+TEST_CASE("random inserts, updates and removals keep the table clustered and every id's facts", "[conversation][layout]") {
+  Sample s;
+  auto& o = s.org;
+  std::vector<RelationshipId> rels{s.ben_anna, s.payroll_sales, s.it_payroll, s.sales_client};
+  std::map<std::uint32_t, std::pair<std::uint32_t, std::int32_t>> expected;  // id -> (relationship, date)
+  std::mt19937 rng(7);
+  for (int step = 0; step < 200000; ++step) {
+    auto op = rng() % 10;
+    if (op < 6 || expected.empty()) {
+      std::vector<std::uint32_t> r(rng() % 50 + 1), g(r.size(), 0);
+      std::vector<std::int32_t> d(r.size());
+      std::vector<std::uint8_t> k(r.size(), 0), sc(r.size(), 5);
+      for (std::size_t i = 0; i < r.size(); ++i) r[i] = rels[rng() % rels.size()].value, d[i] = std::int32_t(rng() % 400);
+      auto first = o.add_conversations({r, d, k, g, sc, {}});
+      for (std::size_t i = 0; i < r.size(); ++i) expected[first.value + std::uint32_t(i)] = {r[i], d[i]};
+    } else {
+      auto it = expected.lower_bound(std::uint32_t(rng() % (expected.rbegin()->first + 1)));
+      if (it == expected.end()) continue;
+      ConversationId id{it->first};
+      if (op < 8) {
+        auto rel = rels[rng() % rels.size()];
+        Date date{std::int32_t(rng() % 400)};
+        o.update_conversation(id, {rel, date, ConversationKind::customer_review, customer_review_guide, 3, {}, {}});
+        it->second = {rel.value, date.days};
+      } else {
+        o.remove_conversation(id);
+        expected.erase(it);
+      }
+    }
+  }
+  REQUIRE(o.conversations().size() == expected.size());
+  o.compact();
+  const auto& t = o.conversations();
+  REQUIRE(t.compact());
+  for (std::size_t r = 1; r < t.rows(); ++r)
+    REQUIRE(std::tuple(t.relationships()[r - 1], t.dates()[r - 1], t.ids()[r - 1]) < std::tuple(t.relationships()[r], t.dates()[r], t.ids()[r]));
+  for (auto [id, facts] : expected) {
+    auto f = o.conversation(ConversationId{id});
+    REQUIRE(f.relationship.value == facts.first);
+    REQUIRE(f.date.days == facts.second);
+  }
 }

@@ -1,0 +1,381 @@
+// The archive envelope and the file handling around the payload: atomic saves, whole-file loads, and
+// every check that can be made before the payload is decoded. docs/file-format.md describes the bytes.
+#include "rapport/archive.hpp"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <new>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "crc32c.hpp"
+#include "file_ops.hpp"
+#include "payload.hpp"
+#include "rapport/detail/access.hpp"
+#include "rapport/error.hpp"
+
+namespace rapport {
+namespace {
+
+using detail::crc32c;
+using detail::file_ops;
+
+// --- the envelope ----------------------------------------------------------------------------------
+//
+//  0  magic            8 bytes  "\x89RAPPORT"
+//  8  format version   u32 LE
+// 12  byte-order mark  u32 0x01020304 in the byte order of the payload (the writer's)
+// 16  widths           4 bytes  sizeof(size_t), sizeof(long), sizeof(int), sizeof(bool) of the writer
+// 20  boost version    u32 LE   Boost archive library version of the writer (18 = Boost 1.74)
+// 24  payload length   u64 LE
+// 32  payload CRC-32C  u32 LE
+// 36  header CRC-32C   u32 LE   of bytes 0..35
+// 40  payload
+constexpr std::size_t header_size = 40;
+constexpr char magic[8] = {'\x89', 'R', 'A', 'P', 'P', 'O', 'R', 'T'};
+constexpr std::uint32_t byte_order_mark = 0x01020304u;
+constexpr std::uint8_t widths[4] = {sizeof(std::size_t), sizeof(long), sizeof(int), sizeof(bool)};
+constexpr std::uint32_t oldest_boost_version = 18;
+
+void put_le(char* p, std::uint64_t v, int bytes) {
+  for (int i = 0; i < bytes; ++i) p[i] = char((v >> (8 * i)) & 0xFF);
+}
+std::uint64_t get_le(const char* p, int bytes) {
+  std::uint64_t v = 0;
+  for (int i = 0; i < bytes; ++i) v |= std::uint64_t(std::uint8_t(p[i])) << (8 * i);
+  return v;
+}
+std::string hex(std::uint32_t v) {
+  char b[16];
+  std::snprintf(b, sizeof b, "0x%08x", v);
+  return b;
+}
+
+std::array<char, header_size> make_header(std::uint64_t payload_length, std::uint32_t payload_crc) {
+  std::array<char, header_size> h{};
+  std::memcpy(h.data(), magic, 8);
+  put_le(h.data() + 8, format_version, 4);
+  std::memcpy(h.data() + 12, &byte_order_mark, 4);
+  std::memcpy(h.data() + 16, widths, 4);
+  put_le(h.data() + 20, detail::boost_archive_version(), 4);
+  put_le(h.data() + 24, payload_length, 8);
+  put_le(h.data() + 32, payload_crc, 4);
+  put_le(h.data() + 36, crc32c(0, h.data(), 36), 4);
+  return h;
+}
+
+[[noreturn]] void not_ours(const std::string& what) {
+  throw FormatError("not a rapport archive: " + what, ErrorCode::not_an_archive);
+}
+[[noreturn]] void corrupt(const std::string& what) { throw FormatError("archive corrupt: " + what); }
+
+/// Checks everything the envelope promises, in an order that gives the most telling message, and
+/// returns the payload. Nothing of the payload is interpreted here.
+/// `payload_crc`, when given, is the checksum of every byte after the header, computed while reading.
+std::string_view verify(std::string_view bytes, std::optional<std::uint32_t> payload_crc_seen = {}) {
+  if (bytes.empty()) not_ours("the file is empty");
+  if (std::memcmp(bytes.data(), magic, std::min(bytes.size(), sizeof magic)) != 0) not_ours("wrong magic bytes");
+  if (bytes.size() < header_size)
+    not_ours(std::to_string(bytes.size()) + " bytes are too short to hold the " + std::to_string(header_size) +
+             "-byte header");
+  const char* h = bytes.data();
+  // The version comes first: a later format may change everything after it.
+  const auto version = std::uint32_t(get_le(h + 8, 4));
+  if (version == 0) corrupt("format version 0 does not exist");
+  if (version > format_version)
+    throw FormatError("archive format version " + std::to_string(version) +
+                          " is newer than this build reads (up to " + std::to_string(format_version) + ")",
+                      ErrorCode::version_too_new);
+  const auto header_crc = std::uint32_t(get_le(h + 36, 4));
+  if (const auto c = crc32c(0, h, 36); c != header_crc)
+    corrupt("header checksum mismatch (stored " + hex(header_crc) + ", computed " + hex(c) + ")");
+  std::uint32_t mark;
+  std::memcpy(&mark, h + 12, 4);
+  if (mark == 0x04030201u) corrupt("written on a machine of the other byte order");
+  if (mark != byte_order_mark) corrupt("byte-order mark " + hex(mark) + " is not " + hex(byte_order_mark));
+  if (std::memcmp(h + 16, widths, 4) != 0) {
+    auto list = [](const std::uint8_t* w) {
+      return std::to_string(w[0]) + "/" + std::to_string(w[1]) + "/" + std::to_string(w[2]) + "/" + std::to_string(w[3]);
+    };
+    corrupt("written where size_t/long/int/bool take " + list(reinterpret_cast<const std::uint8_t*>(h + 16)) +
+            " bytes, here they take " + list(widths));
+  }
+  const auto boost_version = std::uint32_t(get_le(h + 20, 4));
+  if (boost_version > detail::boost_archive_version())
+    throw FormatError("archive written with Boost archive library version " + std::to_string(boost_version) +
+                          ", this build reads up to " + std::to_string(detail::boost_archive_version()),
+                      ErrorCode::version_too_new);
+  if (boost_version < oldest_boost_version)
+    corrupt("Boost archive library version " + std::to_string(boost_version) + " was never written by rapport");
+  const std::uint64_t length = get_le(h + 24, 8);
+  const std::uint64_t have = bytes.size() - header_size;
+  if (length > have)
+    throw FormatError("archive truncated: header says " + std::to_string(length) + " payload bytes, file has " +
+            std::to_string(have));
+  if (length < have)
+    corrupt("junk after the payload: header says " + std::to_string(length) + " payload bytes, file has " +
+            std::to_string(have));
+  const std::string_view payload = bytes.substr(header_size);
+  const auto payload_crc = std::uint32_t(get_le(h + 32, 4));
+  if (const auto c = payload_crc_seen ? *payload_crc_seen : crc32c(0, payload.data(), payload.size()); c != payload_crc)
+    corrupt("payload checksum mismatch (stored " + hex(payload_crc) + ", computed " + hex(c) + ")");
+  return payload;
+}
+
+Organisation decode(std::string_view bytes, std::optional<std::uint32_t> payload_crc_seen = {}) {
+  const std::string_view payload = verify(bytes, payload_crc_seen);
+  Organisation org;
+  const std::uint32_t id_slots = detail::read_payload(payload, org);
+  try {
+    detail::Access::finish_load(org, id_slots);
+  } catch (const std::bad_alloc&) {
+    corrupt("the conversation id bound " + std::to_string(id_slots) + " asks for more memory than there is");
+  } catch (const std::length_error& e) {
+    corrupt(std::string("a record has an impossible length (") + e.what() + ")");
+  }
+  return org;
+}
+
+/// Calls `f` with the organisation as files store it: with a compact conversation table.
+template <class F>
+void with_compact(const Organisation& org, F&& f) {
+  if (org.conversations().compact()) {
+    f(org);
+  } else {
+    const Organisation copy = detail::Access::compacted(org);
+    f(copy);
+  }
+}
+
+class StringSink final : public detail::PayloadSink {
+ public:
+  explicit StringSink(std::string& out) : out_(out) {}
+  void write(const char* data, std::size_t n) override {
+    crc_ = crc32c(crc_, data, n);
+    out_.append(data, n);
+  }
+  std::uint32_t crc() const { return crc_; }
+
+ private:
+  std::string& out_;
+  std::uint32_t crc_ = 0;
+};
+
+// --- files -----------------------------------------------------------------------------------------
+
+std::string os_error(int err) { return std::strerror(err); }
+
+[[noreturn]] void io_failure(const std::string& what, const std::string& path, int err) {
+  throw IoError(what + " '" + path + "': " + os_error(err));
+}
+
+/// Writes all of [data, data + n) to `fd` (the temporary file of a save to `path`), resuming after
+/// interruptions and short writes.
+void write_all(int fd, const char* data, std::size_t n, const std::string& path) {
+  while (n > 0) {
+    const ssize_t k = file_ops().write(fd, data, std::min<std::size_t>(n, std::size_t(1) << 30));
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) io_failure("cannot write the temporary file for", path, k < 0 ? errno : EIO);
+    data += k;
+    n -= std::size_t(k);
+  }
+}
+
+/// Bytes checksummed and then copied to or from the kernel while they are still in the CPU's cache.
+constexpr std::size_t piece = std::size_t(256) << 10;
+
+class FileSink final : public detail::PayloadSink {
+ public:
+  FileSink(int fd, const std::string& path) : fd_(fd), path_(path) {}
+  void write(const char* data, std::size_t n) override {
+    // Checksum and write piece by piece, so that the kernel copies each piece from cache, not memory.
+    length_ += n;
+    while (n > 0) {
+      const std::size_t k = std::min(n, piece);
+      crc_ = crc32c(crc_, data, k);
+      write_all(fd_, data, k, path_);
+      data += k;
+      n -= k;
+    }
+  }
+  std::uint32_t crc() const { return crc_; }
+  std::uint64_t length() const { return length_; }
+
+ private:
+  int fd_;
+  const std::string& path_;
+  std::uint32_t crc_ = 0;
+  std::uint64_t length_ = 0;
+};
+
+/// The temporary file of a save: removed again unless the save got as far as renaming it.
+struct TempFile {
+  std::string path;
+  int fd = -1;
+  bool exists = false;
+  ~TempFile() {
+    if (fd >= 0) file_ops().close(fd);
+    if (exists) file_ops().unlink(path.c_str());
+  }
+};
+
+std::string temp_name(const std::filesystem::path& target) {
+  static std::atomic<unsigned> counter{0};
+  const auto tick = std::uint64_t(std::chrono::steady_clock::now().time_since_epoch().count());
+  char suffix[64];
+  std::snprintf(suffix, sizeof suffix, ".tmp-%ld-%u-%llx", long(::getpid()), counter.fetch_add(1),
+                static_cast<unsigned long long>(tick & 0xFFFFFFFFFFull));
+  return (target.parent_path() / ("." + target.filename().string() + suffix)).string();
+}
+
+/// Memory for a whole file. Large files go to an anonymous mapping that asks for huge pages: faulting in
+/// a fresh 200 MB buffer page by page costs as much as reading the file.
+class FileBuffer {
+ public:
+  explicit FileBuffer(std::size_t n) : size_(n) {
+    if (n >= huge_threshold) {
+      void* p = ::mmap(nullptr, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (p == MAP_FAILED) throw std::bad_alloc();
+#ifdef MADV_HUGEPAGE
+      ::madvise(p, n, MADV_HUGEPAGE);
+#endif
+      data_ = static_cast<char*>(p);
+      mapped_ = true;
+    } else {
+      data_ = new char[n ? n : 1];
+    }
+  }
+  FileBuffer(const FileBuffer&) = delete;
+  FileBuffer& operator=(const FileBuffer&) = delete;
+  ~FileBuffer() {
+    if (mapped_)
+      ::munmap(data_, size_);
+    else
+      delete[] data_;
+  }
+  char* data() { return data_; }
+
+ private:
+  static constexpr std::size_t huge_threshold = std::size_t(8) << 20;
+  char* data_ = nullptr;
+  std::size_t size_;
+  bool mapped_ = false;
+};
+
+}  // namespace
+
+std::string save_to_bytes(const Organisation& org) {
+  std::string out(header_size, '\0');
+  std::uint32_t crc = 0;
+  with_compact(org, [&](const Organisation& o) {
+    StringSink sink(out);
+    detail::write_payload(o, sink);
+    crc = sink.crc();
+  });
+  const auto h = make_header(out.size() - header_size, crc);
+  std::memcpy(out.data(), h.data(), header_size);
+  return out;
+}
+
+Organisation load_from_bytes(std::string_view bytes) { return decode(bytes); }
+
+void save(const Organisation& org, const std::filesystem::path& path) {
+  const std::string target = path.string();
+  const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  auto& ops = file_ops();
+
+  // A replaced file keeps its permissions: archives hold personal data and may be private.
+  mode_t mode = 0666;
+  if (struct stat st; ops.stat(target.c_str(), &st) == 0 && S_ISREG(st.st_mode)) mode = st.st_mode & 07777;
+
+  TempFile tmp;
+  for (int attempt = 0;; ++attempt) {
+    tmp.path = temp_name(path);
+    tmp.fd = ops.open(tmp.path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    if (tmp.fd >= 0) break;
+    if (errno == EEXIST && attempt < 100) continue;
+    io_failure("cannot create a temporary file next to", target, errno);
+  }
+  tmp.exists = true;
+
+  // The header goes in last, once length and checksum are known; the payload streams straight to the
+  // file, whole columns without a copy.
+  const std::array<char, header_size> placeholder{};
+  write_all(tmp.fd, placeholder.data(), header_size, target);
+  std::uint64_t length = 0;
+  std::uint32_t crc = 0;
+  with_compact(org, [&](const Organisation& o) {
+    FileSink sink(tmp.fd, target);
+    detail::write_payload(o, sink);
+    length = sink.length();
+    crc = sink.crc();
+  });
+  const auto header = make_header(length, crc);
+  for (std::size_t done = 0; done < header_size;) {
+    const ssize_t k = ops.pwrite(tmp.fd, header.data() + done, header_size - done, off_t(done));
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) io_failure("cannot write the temporary file for", target, k < 0 ? errno : EIO);
+    done += std::size_t(k);
+  }
+  if (ops.fsync(tmp.fd) != 0) io_failure("cannot sync the temporary file for", target, errno);
+  const int fd = tmp.fd;
+  tmp.fd = -1;
+  if (ops.close(fd) != 0) io_failure("cannot close the temporary file for", target, errno);
+  if (ops.rename(tmp.path.c_str(), target.c_str()) != 0)
+    io_failure("cannot rename the temporary file '" + tmp.path + "' to", target, errno);
+  tmp.exists = false;
+
+  // Make the rename itself durable. Some file systems cannot sync a folder (EINVAL): nothing to do there.
+  const int dfd = ops.open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  if (dfd < 0) io_failure("saved '" + target + "', but cannot open its folder to sync it:", dir.string(), errno);
+  if (ops.fsync(dfd) != 0 && errno != EINVAL) {
+    const int err = errno;
+    ops.close(dfd);
+    io_failure("saved '" + target + "', but cannot sync its folder", dir.string(), err);
+  }
+  ops.close(dfd);
+}
+
+Organisation load(const std::filesystem::path& path) {
+  const std::string name = path.string();
+  auto& ops = file_ops();
+  const int fd = ops.open(name.c_str(), O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0) io_failure("cannot open", name, errno);
+  struct Closer {
+    int fd;
+    ~Closer() { file_ops().close(fd); }
+  } closer{fd};
+  struct stat st;
+  if (ops.fstat(fd, &st) != 0) io_failure("cannot stat", name, errno);
+  if (S_ISDIR(st.st_mode)) io_failure("cannot load", name, EISDIR);
+  const auto size = std::size_t(st.st_size);
+  FileBuffer buffer(size);
+  std::size_t got = 0;
+  std::uint32_t crc = 0;  // of the bytes after the header, piece by piece as they arrive
+  while (got < size) {
+    const ssize_t k = ops.read(fd, buffer.data() + got, std::min(size - got, piece));
+    if (k < 0 && errno == EINTR) continue;
+    if (k < 0) io_failure("cannot read", name, errno);
+    if (k == 0) break;  // the file shrank meanwhile: what is there gets checked like any other bytes
+    const std::size_t from = std::max(got, header_size), to = got + std::size_t(k);
+    if (to > from) crc = crc32c(crc, buffer.data() + from, to - from);
+    got = to;
+  }
+  try {
+    return decode(std::string_view(buffer.data(), got), crc);
+  } catch (const FormatError& e) {
+    throw FormatError("'" + name + "': " + e.what(), e.code());
+  }
+}
+
+}  // namespace rapport
