@@ -1,0 +1,16 @@
+#pragma once
+/// \file The umbrella header of the scores (light: no Boost, no range-v3). docs/scores.md defines them.
+#include "rapport/score/batch.hpp"
+#include "rapport/score/common.hpp"
+#include "rapport/score/coverage.hpp"
+#include "rapport/score/csat.hpp"
+#include "rapport/score/health.hpp"
+#include "rapport/score/local_optimiser.hpp"
+#include "rapport/score/nps.hpp"
+#include "rapport/score/perception.hpp"
+#include "rapport/score/privacy.hpp"
+#include "rapport/score/reliability.hpp"
+#include "rapport/score/retention.hpp"
+#include "rapport/score/servqual.hpp"
+#include "rapport/score/stats.hpp"
+#include "rapport/score/trend.hpp"

@@ -1,0 +1,733 @@
+// Batch scores: one sequential pass over the conversation columns.
+//
+// The clustered part of the table holds each relationship's rows as one run. The pass reads it in
+// chunks of at most 2048 rows. Phase 1 walks a chunk without data-dependent branches: every row adds
+// its packed contribution, looked up by its effective score byte, to a running 128-bit sum (one
+// vector add) and stores it at the slot of the current run; the slot index advances when the
+// relationship changes. What is left in a slot is the running sum at the end of its run, and a row
+// counter in it tells where the next run starts. Phase 2 takes differences of neighbouring slots: one
+// update per run into the per-unit tables. The unsorted tail is added row by row. Tombstones and
+// missing scores have the score byte 0xFF; filtered-out kinds, periods and guides are turned into
+// 0xFF, whose contribution counts the row and nothing else.
+//
+// The 128-bit sums use the GCC/Clang vector extension (plain SSE2 on x86-64, NEON on ARM).
+#include "rapport/score/batch.hpp"
+
+#include <numeric>
+
+
+#include "internal.hpp"
+
+namespace rapport::score {
+
+// ------------------------------------------------------------------------------------------ index
+
+BatchIndex::BatchIndex(const Organisation& org) : org_(&org), rel_size_(org.relationships().size()) {
+  const auto bound = org.relationships().id_bound();
+  provider_.assign(bound, detail::none32);
+  recipient_.assign(bound, detail::none32);
+  bond_.assign(bound, 0xFF);
+  const std::uint32_t units = std::uint32_t(org.units().id_bound());
+  provided_offsets_.assign(std::size_t(units) + 1, 0);
+  for (const Relationship& r : org.relationships()) {
+    provider_[r.id.value] = r.provider.value;
+    recipient_[r.id.value] = r.recipient.value;
+    bond_[r.id.value] = std::uint8_t(r.bond);
+    ++provided_offsets_[r.provider.value + 1];
+  }
+  std::partial_sum(provided_offsets_.begin(), provided_offsets_.end(), provided_offsets_.begin());
+  provided_members_.resize(provided_offsets_.back());
+  std::vector<std::uint32_t> fill(provided_offsets_.begin(), provided_offsets_.end() - 1);
+  for (std::uint32_t r = 0; r < bound; ++r)
+    if (provider_[r] != detail::none32) provided_members_[fill[provider_[r]]++] = r;
+  // Relationships that share (provider, recipient): the same respondent, to be counted once.
+  pair_offsets_.push_back(0);
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> seg;
+  for (std::uint32_t u = 0; u < units; ++u) {
+    auto lo = provided_offsets_[u], hi = provided_offsets_[u + 1];
+    if (hi - lo < 2) continue;
+    seg.clear();
+    for (auto i = lo; i < hi; ++i) seg.emplace_back(recipient_[provided_members_[i]], provided_members_[i]);
+    std::sort(seg.begin(), seg.end());
+    for (std::size_t i = 0; i < seg.size();) {
+      std::size_t j = i;
+      while (j < seg.size() && seg[j].first == seg[i].first) ++j;
+      if (j - i > 1) {
+        for (auto m = i; m < j; ++m) pair_members_.push_back(seg[m].second);
+        pair_offsets_.push_back(std::uint32_t(pair_members_.size()));
+      }
+      i = j;
+    }
+  }
+}
+
+bool BatchIndex::valid_for(const Organisation& org) const {
+  return &org == org_ && org.relationships().id_bound() == provider_.size() && org.relationships().size() == rel_size_;
+}
+
+namespace {
+
+using detail::none32;
+
+/// Two 64-bit lanes added with one instruction.
+typedef std::uint64_t v2u __attribute__((vector_size(16)));
+
+// ---------------------------------------------------------------------------------- lookup tables
+
+/// Turns a row into its effective score byte: 0xFF when it does not count.
+struct Masks {
+  std::array<std::uint8_t, 256> kind{};  ///< 0 when the kind counts, else 0xFF
+  bool need_kind = false;                ///< some kind is filtered out (tombstones need no check: no score)
+  std::vector<std::uint8_t> guide;       ///< by guide id: 0 or 0xFF; empty: no guide check needed
+  std::vector<std::uint8_t> other_scale; ///< by guide id: 1 when skipped for its scale
+  bool period = false;
+  std::int32_t begin = 0;
+  std::uint32_t length = 0;
+};
+
+Masks make_masks(const Organisation& org, const Filter& filter, std::optional<Scale> scale) {
+  Masks m;
+  for (int k = 0; k < 256; ++k) m.kind[std::size_t(k)] = (k < conversation_kind_count && ((filter.kinds >> k) & 1u)) ? 0 : 0xFF;
+  m.need_kind = (filter.kinds & all_kinds) != all_kinds;
+  if (filter.period) {
+    m.period = true;
+    m.begin = filter.period->begin.days;
+    m.length = filter.period->end.days > m.begin ? std::uint32_t(filter.period->end.days - m.begin) : 0;
+  }
+  if (filter.guide) org.guide(*filter.guide);
+  bool need = bool(filter.guide);
+  for (const Guide& g : org.guides())
+    if (scale && g.scale != *scale) need = true;
+  if (need) {
+    m.guide.assign(org.guides().id_bound(), 0xFF);
+    m.other_scale.assign(org.guides().id_bound(), 0);
+    for (const Guide& g : org.guides()) {
+      bool chosen = !filter.guide || *filter.guide == g.id;
+      bool on_scale = !scale || g.scale == *scale;
+      m.guide[g.id.value] = chosen && on_scale ? 0 : 0xFF;
+      m.other_scale[g.id.value] = chosen && !on_scale;
+    }
+  }
+  return m;
+}
+
+/// The effective score byte of a row, reading only the columns the filter needs.
+template <bool Kind, bool Guide, bool Period>
+struct Effective {
+  const Masks& m;
+  const std::uint8_t* score;
+  const std::uint8_t* kind;
+  const std::uint32_t* guide;
+  const std::int32_t* date;
+  std::int64_t skipped = 0;  ///< rows that would count but for their guide's scale
+
+  explicit Effective(const Masks& masks, const ConversationTable& t)
+      : m(masks), score(t.scores().data()), kind(t.kinds().data()), guide(t.guides().data()), date(t.dates().data()) {}
+
+  std::uint8_t operator()(std::size_t i) {
+    std::uint8_t e = score[i];
+    if constexpr (Kind) e |= m.kind[kind[i]];
+    if constexpr (Period) e |= std::uint8_t(-std::uint8_t(std::uint32_t(date[i] - m.begin) >= m.length));
+    if constexpr (Guide) {
+      skipped += (e != 0xFF) & m.other_scale[guide[i]];
+      e |= m.guide[guide[i]];
+    }
+    return e;
+  }
+};
+
+/// Calls f.template operator()<Kind, Guide, Period>() for the columns `m` needs.
+template <bool K, bool G, class F>
+auto with_period(const Masks& m, F& f) {
+  return m.period ? f.template operator()<K, G, true>() : f.template operator()<K, G, false>();
+}
+template <bool K, class F>
+auto with_guide(const Masks& m, F& f) {
+  return m.guide.empty() ? with_period<K, false>(m, f) : with_period<K, true>(m, f);
+}
+template <class F>
+auto dispatch(const Masks& m, F&& f) {
+  return m.need_kind ? with_guide<true>(m, f) : with_guide<false>(m, f);
+}
+
+/// Rows per chunk: every count in a chunk fits 12 bits, every sum of scores 20, of squares 28.
+constexpr std::size_t chunk_rows = 2048;
+constexpr std::uint64_t field12 = 0xFFF;
+
+/// Packed per-row contributions by effective score byte:
+///   lane 0: rows | n << 12 | promoters << 24 | detractors << 36      lane 1: sum | sum of squares << 20
+/// A row that does not count adds 1 to `rows` only.
+struct SumLut {
+  std::vector<v2u> e = std::vector<v2u>(256, v2u{1, 0});
+};
+SumLut sum_lut(Scale scale, NpsPreset preset) {
+  SumLut l;
+  NpsBuckets nb = buckets(preset);
+  bool nps = scale.is_nps();
+  for (int x = scale.min; x <= scale.max && x < 255; ++x) {
+    std::uint64_t ux = std::uint64_t(x);
+    l.e[std::size_t(x)] = v2u{1u | 1u << 12 | std::uint64_t(nps && nb.promoter(x)) << 24 |
+                                  std::uint64_t(nps && nb.detractor(x)) << 36,
+                              ux | (ux * ux) << 20};
+  }
+  return l;
+}
+struct Sums {
+  std::uint64_t n, sum, sumsq, promoters, detractors;
+};
+inline Sums unpack(v2u d) {
+  return {(d[0] >> 12) & field12, d[1] & 0xFFFFF, d[1] >> 20, (d[0] >> 24) & field12, (d[0] >> 36) & field12};
+}
+inline bool counted(v2u d) { return ((d[0] >> 12) & field12) != 0; }
+
+/// Calls sink(relationship, packed sums) once per run of the clustered part that counts something and
+/// once per counted tail row. Returns the rows skipped for their scale.
+template <bool K, bool G, bool P, class Sink>
+std::int64_t sum_pass(const ConversationTable& t, const Masks& m, const SumLut& l, Sink&& sink) {
+  Effective<K, G, P> eff(m, t);
+  const std::uint32_t* rel = t.relationships().data();
+  const v2u* lut = l.e.data();
+  std::vector<v2u> end(chunk_rows);
+  v2u* slot = end.data();
+  const std::size_t sorted = t.sorted_rows();
+  for (std::size_t lo = 0; lo < sorted; lo += chunk_rows) {
+    const std::size_t hi = std::min(sorted, lo + chunk_rows);
+    v2u acc = {0, 0};
+    std::size_t j = 0;
+    std::uint32_t prev = rel[lo];
+#pragma GCC unroll 4
+    for (std::size_t i = lo; i < hi; ++i) {
+      std::uint32_t r = rel[i];
+      j += r != prev;
+      prev = r;
+      acc += lut[eff(i)];
+      slot[j] = acc;
+    }
+    v2u before = {0, 0};
+    for (std::size_t k = 0; k <= j; ++k) {
+      v2u d = slot[k] - before;
+      std::size_t start = lo + (before[0] & field12);
+      before = slot[k];
+      if (counted(d)) sink(rel[start], d);
+    }
+  }
+  for (std::size_t i = sorted; i < t.rows(); ++i) {
+    v2u d = lut[eff(i)];
+    if (counted(d)) sink(rel[i], d);
+  }
+  return eff.skipped;
+}
+
+template <class Sink>
+std::int64_t run_sum_pass(const ConversationTable& t, const Masks& m, const SumLut& l, Sink&& sink) {
+  return dispatch(m, [&]<bool K, bool G, bool P>() { return sum_pass<K, G, P>(t, m, l, sink); });
+}
+
+/// Per-target integer sums, array-of-structs so one run touches one cache line.
+struct Acc {
+  std::uint64_t n = 0, sum = 0, sumsq = 0, promoters = 0, detractors = 0;
+  void add(const Sums& s) { n += s.n, sum += s.sum, sumsq += s.sumsq, promoters += s.promoters, detractors += s.detractors; }
+};
+
+void check_scale(Scale s) {
+  if (s.min >= s.max || s.max >= 255) throw ValidationError("a batch scale needs min < max <= 254");
+}
+
+bool bond_in(std::uint8_t mask, std::uint8_t bond) { return bond < 8 && ((mask >> bond) & 1u); }
+
+/// Fills the statistic columns of row i from integer sums.
+void fill_stats(ScoreColumns& c, std::size_t i, std::int64_t n, std::int64_t sum, std::int64_t sumsq, Scale scale) {
+  c.mean[i] = double(sum) / double(n);
+  c.sd[i] = std::sqrt(detail::variance_of(n, sum, sumsq));
+  c.mean_normalised[i] = scale.normalise(c.mean[i]);
+}
+/// NPS and its standard error as nps_of_counts() defines them, for one row of the columns.
+void fill_nps(ScoreColumns& c, std::size_t i, std::int64_t p, std::int64_t pa, std::int64_t d) {
+  c.promoters[i] = p, c.passives[i] = pa, c.detractors[i] = d;
+  double n = double(p + pa + d), mean = double(p - d) / n;
+  c.nps[i] = 100.0 * mean;
+  c.nps_se[i] = 100.0 * std::sqrt(std::max(0.0, double(p + d) / n - mean * mean) / n);
+}
+
+ScoreColumns make_columns(std::size_t rows, bool nps) {
+  ScoreColumns c;
+  c.id.resize(rows);
+  std::iota(c.id.begin(), c.id.end(), 0u);
+  c.status.assign(rows, std::uint8_t(Status::no_data));
+  c.n.assign(rows, 0), c.respondents.assign(rows, 0);
+  c.mean.assign(rows, 0), c.sd.assign(rows, 0), c.mean_normalised.assign(rows, 0);
+  if (nps) {
+    c.promoters.assign(rows, 0), c.passives.assign(rows, 0), c.detractors.assign(rows, 0);
+    c.nps.assign(rows, 0), c.nps_se.assign(rows, 0);
+  }
+  return c;
+}
+
+/// Distinct respondents per (unit, slot) from per-relationship bit sets (bit y: had data in slot y):
+/// relationships with data in the role, less the repeats of a (provider, recipient) pair. One sweep over
+/// the relationships, without data-dependent branches for the common single-slot case.
+template <class Bits>
+std::vector<std::int64_t> respondents_of(const BatchIndex& index, Bits&& bits, Role role, std::size_t units,
+                                         int slots) {
+  std::vector<std::int64_t> resp(units * std::size_t(slots), 0);
+  const std::uint32_t* provider = index.providers().data();
+  const std::uint32_t* recipient = index.recipients().data();
+  const std::size_t rels = index.providers().size();
+  auto at = [&](std::uint32_t unit, int y) { return std::size_t(unit) * std::size_t(slots) + std::size_t(y); };
+  if (role == Role::recipient) {  // the unit itself is the one respondent
+    for (std::size_t r = 0; r < rels; ++r)
+      for (std::uint32_t b = bits(r); b; b &= b - 1) resp[at(recipient[r], __builtin_ctz(b))] = 1;
+    return resp;
+  }
+  if (slots == 1) {
+    for (std::size_t r = 0; r < rels; ++r) resp[provider[r] == none32 ? 0 : provider[r]] += bits(r) & 1u;
+  } else {
+    // Unit by unit over its provided relationships, counting every slot without branches.
+    auto off = index.provided_offsets();
+    auto members = index.provided_members();
+    for (std::uint32_t u = 0; u < units && u + 1 < off.size(); ++u) {
+      std::int64_t* row = resp.data() + at(u, 0);
+      for (auto i = off[u]; i < off[u + 1]; ++i) {
+        std::uint32_t b = bits(members[i]);
+        for (int y = 0; y < slots; ++y) row[y] += (b >> y) & 1u;
+      }
+    }
+  }
+  auto off = index.shared_pair_offsets();
+  auto members = index.shared_pair_members();
+  for (std::size_t g = 0; g + 1 < off.size(); ++g)
+    for (int y = 0; y < slots; ++y) {
+      std::int64_t c = 0;
+      for (auto i = off[g]; i < off[g + 1]; ++i) c += (bits(members[i]) >> y) & 1u;
+      if (c > 1) resp[at(provider[members[off[g]]], y)] -= c - 1;
+    }
+  return resp;
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------------------------ per unit
+
+void UnitPartial::merge(const UnitPartial& o) {
+  if (o.scale != scale || o.role != role || o.preset != preset || o.filter != filter || o.n.size() != n.size() ||
+      o.had.size() != had.size())
+    throw ValidationError("unit partials made with different options or organisations do not merge");
+  for (std::size_t u = 0; u < n.size(); ++u) {
+    n[u] += o.n[u], sum[u] += o.sum[u], sumsq[u] += o.sumsq[u];
+    promoters[u] += o.promoters[u], passives[u] += o.passives[u], detractors[u] += o.detractors[u];
+  }
+  for (std::size_t r = 0; r < had.size(); ++r) had[r] |= o.had[r];
+  skipped_other_scale += o.skipped_other_scale;
+}
+
+UnitPartial unit_partial(const Organisation& org, const BatchIndex& index, const Filter& filter,
+                         const BatchOptions& options) {
+  detail::check_index(index, org);
+  check_scale(options.scale);
+  const std::size_t units = org.units().id_bound();
+  UnitPartial p;
+  p.scale = options.scale, p.role = options.role, p.preset = options.preset, p.filter = filter;
+  p.had.assign(index.relationship_bound(), 0);
+  Masks m = make_masks(org, filter, options.scale);
+  SumLut l = sum_lut(options.scale, options.preset);
+  std::vector<Acc> acc(units);
+  const std::uint32_t* target = options.role == Role::provider ? index.providers().data() : index.recipients().data();
+  const std::uint8_t* bond = index.bonds().data();
+  std::uint8_t* had = p.had.data();
+  const bool all_bonds_count = (filter.bonds & all_bonds) == all_bonds;
+  p.skipped_other_scale = run_sum_pass(org.conversations(), m, l, [&](std::uint32_t r, v2u d) {
+    if (!all_bonds_count && !bond_in(filter.bonds, bond[r])) return;
+    acc[target[r]].add(unpack(d));
+    had[r] = 1;
+  });
+  p.n.resize(units), p.sum.resize(units), p.sumsq.resize(units);
+  p.promoters.resize(units), p.passives.resize(units), p.detractors.resize(units);
+  for (std::size_t u = 0; u < units; ++u) {
+    const Acc& x = acc[u];
+    p.n[u] = std::int64_t(x.n), p.sum[u] = std::int64_t(x.sum), p.sumsq[u] = std::int64_t(x.sumsq);
+    p.promoters[u] = std::int64_t(x.promoters), p.detractors[u] = std::int64_t(x.detractors);
+    p.passives[u] = options.scale.is_nps() ? p.n[u] - p.promoters[u] - p.detractors[u] : 0;
+  }
+  return p;
+}
+
+ScoreColumns finish_units(const UnitPartial& p, const Organisation& org, const BatchIndex& index,
+                          const Privacy& privacy) {
+  privacy.validate();
+  detail::check_index(index, org);
+  const std::size_t units = p.n.size();
+  if (units > org.units().id_bound() || p.had.size() != index.relationship_bound())
+    throw ValidationError("the unit partial does not fit this organisation");
+  const bool nps = p.scale.is_nps();
+  ScoreColumns c = make_columns(units, nps);
+  c.skipped_other_scale = p.skipped_other_scale;
+  auto resp = respondents_of(index, [&](std::size_t r) { return std::uint32_t(p.had[r]); }, p.role, units, 1);
+  // Unit reports are never withheld to protect another group (privacy.hpp): primary suppression only.
+  for (std::size_t u = 0; u < units; ++u) {
+    c.n[u] = p.n[u];
+    c.respondents[u] = resp[u];
+    Status s = detail::primary_status(p.n[u], resp[u], true, privacy);
+    c.status[u] = std::uint8_t(s);
+    if (s != Status::ok) continue;
+    fill_stats(c, u, p.n[u], p.sum[u], p.sumsq[u], p.scale);
+    if (nps) fill_nps(c, u, p.promoters[u], p.passives[u], p.detractors[u]);
+  }
+  return c;
+}
+
+ScoreColumns unit_scores(const Organisation& org, const BatchIndex& index, const Filter& filter,
+                         const BatchOptions& options) {
+  options.privacy.validate();
+  return finish_units(unit_partial(org, index, filter, options), org, index, options.privacy);
+}
+
+ScoreColumns finish_subtrees(const UnitPartial& p, const Organisation& org, const BatchIndex& index,
+                             const Privacy& privacy) {
+  privacy.validate();
+  detail::check_index(index, org);
+  if (p.role != Role::provider) throw ValidationError("subtree scores need a provider-role partial");
+  const std::size_t units = p.n.size();
+  if (units > org.units().id_bound() || p.had.size() != index.relationship_bound())
+    throw ValidationError("the unit partial does not fit this organisation");
+  const bool nps = p.scale.is_nps();
+  ScoreColumns c = make_columns(units, nps);
+  c.skipped_other_scale = p.skipped_other_scale;
+  // Children before parents; sums add up, respondent sets unite.
+  std::vector<std::uint32_t> order;
+  for (const Unit& u : org.units())
+    if (!u.parent) order.push_back(u.id.value);
+  for (std::size_t i = 0; i < order.size(); ++i)
+    for (UnitId ch : org.children(UnitId{order[i]})) order.push_back(ch.value);
+  std::vector<std::int64_t> n(p.n), sum(p.sum), sumsq(p.sumsq), pr(p.promoters), pa(p.passives), de(p.detractors);
+  std::vector<std::vector<std::uint32_t>> who(units);
+  auto off = index.provided_offsets();
+  auto members = index.provided_members();
+  for (std::uint32_t u = 0; u < units && u + 1 < off.size(); ++u) {
+    for (auto i = off[u]; i < off[u + 1]; ++i)
+      if (p.had[members[i]]) who[u].push_back(index.recipients()[members[i]]);
+    detail::normalise_ids(who[u]);
+  }
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    auto u = *it;  // its children are done: n[u] etc. now hold its subtree's sums
+    c.n[u] = n[u];
+    c.respondents[u] = std::int64_t(who[u].size());
+    if (auto parent = org.unit(UnitId{u}).parent) {
+      auto q = parent->value;
+      n[q] += n[u], sum[q] += sum[u], sumsq[q] += sumsq[u], pr[q] += pr[u], pa[q] += pa[u], de[q] += de[u];
+      if (who[q].size() < who[u].size()) who[q].swap(who[u]);
+      detail::merge_ids(who[q], who[u]);
+      std::vector<std::uint32_t>().swap(who[u]);
+    }
+  }
+  // After the sweep each unit's sums are its subtree's (its own plus what its children added).
+  SuppressionPlan plan;
+  if (privacy.complementary) plan = detail::build_plan(org, index, p.had, p.filter, nps ? Measure::nps : Measure::score, privacy);
+  for (std::uint32_t u : order) {
+    Status s = detail::primary_status(c.n[u], c.respondents[u], true, privacy);
+    if (s == Status::ok && privacy.complementary) s = plan.subtree(UnitId{u});
+    c.status[u] = std::uint8_t(s);
+    if (s != Status::ok) continue;
+    fill_stats(c, u, n[u], sum[u], sumsq[u], p.scale);
+    if (nps) fill_nps(c, u, pr[u], pa[u], de[u]);
+  }
+  return c;
+}
+
+ScoreColumns subtree_scores(const Organisation& org, const BatchIndex& index, const Filter& filter,
+                            const BatchOptions& options) {
+  options.privacy.validate();
+  BatchOptions o = options;
+  o.role = Role::provider;
+  return finish_subtrees(unit_partial(org, index, filter, o), org, index, options.privacy);
+}
+
+// ------------------------------------------------------------------------------ per relationship
+
+ScoreColumns relationship_scores(const Organisation& org, const BatchIndex& index, const Filter& filter,
+                                 const BatchOptions& options) {
+  detail::check_index(index, org);
+  check_scale(options.scale);
+  const std::size_t rels = index.relationship_bound();
+  Masks m = make_masks(org, filter, options.scale);
+  SumLut l = sum_lut(options.scale, options.preset);
+  std::vector<Acc> acc(rels);
+  const std::uint8_t* bond = index.bonds().data();
+  const bool nps = options.scale.is_nps();
+  ScoreColumns c = make_columns(rels, nps);
+  c.skipped_other_scale = run_sum_pass(org.conversations(), m, l, [&](std::uint32_t r, v2u d) {
+    if (bond_in(filter.bonds, bond[r])) acc[r].add(unpack(d));
+  });
+  for (std::size_t r = 0; r < rels; ++r) {
+    const Acc& x = acc[r];
+    if (!x.n) continue;
+    auto n = std::int64_t(x.n);
+    c.n[r] = n;
+    c.respondents[r] = 1;
+    c.status[r] = std::uint8_t(Status::ok);  // a named one-to-one score
+    fill_stats(c, r, n, std::int64_t(x.sum), std::int64_t(x.sumsq), options.scale);
+    if (nps) fill_nps(c, r, std::int64_t(x.promoters), n - std::int64_t(x.promoters + x.detractors), std::int64_t(x.detractors));
+  }
+  return c;
+}
+
+// -------------------------------------------------------------------------------------- latest
+
+void LatestColumns::merge(const LatestColumns& o) {
+  if (o.relationship.size() != relationship.size()) throw ValidationError("latest-score columns of different sizes do not merge");
+  for (std::size_t r = 0; r < relationship.size(); ++r) {
+    if (o.status[r] != std::uint8_t(Status::ok)) continue;
+    bool later = status[r] != std::uint8_t(Status::ok) || std::pair(o.date[r], o.conversation[r]) > std::pair(date[r], conversation[r]);
+    if (!later) continue;
+    status[r] = o.status[r], conversation[r] = o.conversation[r], date[r] = o.date[r];
+    score[r] = o.score[r], score_normalised[r] = o.score_normalised[r];
+  }
+}
+
+namespace {
+
+/// best[r] = the row of relationship r's latest counted conversation (none32 when none). In the
+/// clustered part a relationship's rows come in (date, id) order, so every counted row simply
+/// overwrites its relationship's entry (rows that do not count write a spare entry): one store per
+/// row, no branch. Tail rows compare (date, id).
+template <bool K, bool G, bool P>
+void latest_pass(const ConversationTable& t, const Masks& m, std::vector<std::uint32_t>& best) {
+  Effective<K, G, P> eff(m, t);
+  const std::uint32_t* rel = t.relationships().data();
+  const std::int32_t* date = t.dates().data();
+  const std::uint32_t* id = t.ids().data();
+  std::uint32_t* b = best.data();
+  const std::uint32_t spare = std::uint32_t(best.size() - 1);
+  const std::size_t sorted = t.sorted_rows();
+  for (std::size_t i = 0; i < sorted; ++i) {
+    std::uint32_t skip = -std::uint32_t(eff(i) == 0xFF);  // all ones when the row does not count
+    b[(rel[i] & ~skip) | (spare & skip)] = std::uint32_t(i);
+  }
+  for (std::size_t i = sorted; i < t.rows(); ++i) {
+    if (eff(i) == 0xFF) continue;
+    auto& x = b[rel[i]];
+    if (x == none32 || std::pair(date[i], id[i]) > std::pair(date[x], id[x])) x = std::uint32_t(i);
+  }
+}
+
+}  // namespace
+
+LatestColumns latest_scores(const Organisation& org, const BatchIndex& index, const Filter& filter) {
+  detail::check_index(index, org);
+  const ConversationTable& t = org.conversations();
+  const std::size_t rels = index.relationship_bound();
+  Masks m = make_masks(org, filter, std::nullopt);
+  std::vector<std::uint32_t> best(rels + 1, none32);  // the last entry is the spare
+  dispatch(m, [&]<bool K, bool G, bool P>() { latest_pass<K, G, P>(t, m, best); });
+
+  auto scales = detail::guide_scales(org);
+  // With one scale in use (the usual case) the guide column need not be read.
+  std::optional<Scale> only;
+  bool one_scale = true;
+  for (const Guide& g : org.guides()) {
+    if (only && *only != g.scale) one_scale = false;
+    only = g.scale;
+  }
+  LatestColumns c;
+  c.relationship.resize(rels);
+  std::iota(c.relationship.begin(), c.relationship.end(), 0u);
+  c.status.assign(rels, std::uint8_t(Status::no_data));
+  c.conversation.assign(rels, none32);
+  c.date.assign(rels, 0);
+  c.score.assign(rels, 0);
+  c.score_normalised.assign(rels, 0);
+  const std::uint8_t* bond = index.bonds().data();
+  const bool all_bonds_count = (filter.bonds & all_bonds) == all_bonds;
+  const std::uint32_t* ids = t.ids().data();
+  const std::int32_t* dates = t.dates().data();
+  const std::uint8_t* score = t.scores().data();
+  const std::uint32_t* guide = t.guides().data();
+  for (std::size_t r = 0; r < rels; ++r) {
+    auto row = best[r];
+    if (row == none32 || (!all_bonds_count && !bond_in(filter.bonds, bond[r]))) continue;
+    c.status[r] = std::uint8_t(Status::ok);
+    c.conversation[r] = ids[row];
+    c.date[r] = dates[row];
+    c.score[r] = score[row];
+    c.score_normalised[r] = (one_scale && only ? *only : scales[guide[row]]).normalise(c.score[r]);
+  }
+  return c;
+}
+
+// --------------------------------------------------------------------------------------- years
+
+void YearPartial::merge(const YearPartial& o) {
+  if (o.first_year != first_year || o.last_year != last_year || o.scale != scale || o.role != role ||
+      o.filter != filter || o.n.size() != n.size() || o.had_years.size() != had_years.size())
+    throw ValidationError("year partials made with different options or organisations do not merge");
+  for (std::size_t i = 0; i < n.size(); ++i) n[i] += o.n[i], sum[i] += o.sum[i], sumsq[i] += o.sumsq[i];
+  for (std::size_t r = 0; r < had_years.size(); ++r) had_years[r] |= o.had_years[r];
+  skipped_other_scale += o.skipped_other_scale;
+}
+
+namespace {
+
+/// The year index of a date, by table: year[min(date - begin, length)], 0xFF outside the years.
+struct YearTable {
+  std::vector<std::uint8_t> year;
+  std::int32_t begin = 0;
+  std::uint32_t length = 0;
+  YearTable(int first_year, int last_year) {
+    begin = Date::from_ymd(first_year, 1, 1).days;
+    length = std::uint32_t(Date::from_ymd(last_year + 1, 1, 1).days - begin);
+    year.assign(length + 1, 0xFF);
+    for (int y = first_year; y <= last_year; ++y)
+      for (auto d = Date::from_ymd(y, 1, 1).days; d < Date::from_ymd(y + 1, 1, 1).days; ++d)
+        year[std::size_t(d - begin)] = std::uint8_t(y - first_year);
+  }
+  std::uint8_t operator()(std::int32_t d) const {
+    std::uint32_t off = std::uint32_t(d - begin);
+    return year[off < length ? off : length];
+  }
+};
+
+/// Packed per-row contributions for years, indexed by score byte | (outside the years ? 256 : 0):
+/// lane 0: rows | n << 12; lane 1: sum | sum of squares << 20.
+std::vector<v2u> year_lut(Scale scale) {
+  std::vector<v2u> l(512, v2u{1, 0});
+  for (int x = scale.min; x <= scale.max && x < 255; ++x) {
+    std::uint64_t ux = std::uint64_t(x);
+    l[std::size_t(x)] = v2u{1u | 1u << 12, ux | (ux * ux) << 20};
+  }
+  return l;
+}
+
+/// As sum_pass, with runs split by year: sink(relationship, year index, packed sums).
+template <bool K, bool G, class Sink>
+std::int64_t year_pass(const ConversationTable& t, const Masks& m, const YearTable& yt, const std::vector<v2u>& l,
+                       Sink&& sink) {
+  Effective<K, G, false> eff(m, t);
+  const std::uint32_t* rel = t.relationships().data();
+  const std::int32_t* date = t.dates().data();
+  const v2u* lut = l.data();
+  std::vector<v2u> end(chunk_rows);
+  v2u* slot = end.data();
+  const std::size_t sorted = t.sorted_rows();
+  // The key of a row: its relationship and its year (0xFF outside the years), in one word.
+  auto key_of = [&](std::size_t i, std::uint32_t y) { return std::uint64_t(rel[i]) << 8 | y; };
+  auto index_of = [](std::uint8_t e, std::uint32_t y) { return std::size_t(e) | std::size_t(y & 0x80) << 1; };
+  for (std::size_t lo = 0; lo < sorted; lo += chunk_rows) {
+    const std::size_t hi = std::min(sorted, lo + chunk_rows);
+    v2u acc = {0, 0};
+    std::size_t j = 0;
+    std::uint64_t prev = key_of(lo, yt(date[lo]));
+#pragma GCC unroll 2
+    for (std::size_t i = lo; i < hi; ++i) {
+      std::uint32_t y = yt(date[i]);
+      std::uint64_t key = key_of(i, y);
+      j += key != prev;
+      prev = key;
+      acc += lut[index_of(eff(i), y)];
+      slot[j] = acc;
+    }
+    v2u before = {0, 0};
+    for (std::size_t k = 0; k <= j; ++k) {
+      v2u d = slot[k] - before;
+      std::size_t start = lo + (before[0] & field12);
+      before = slot[k];
+      if (counted(d)) sink(rel[start], yt(date[start]), d);
+    }
+  }
+  for (std::size_t i = sorted; i < t.rows(); ++i) {
+    std::uint32_t y = yt(date[i]);
+    v2u d = lut[index_of(eff(i), y)];
+    if (counted(d)) sink(rel[i], std::uint8_t(y), d);
+  }
+  return eff.skipped;
+}
+
+}  // namespace
+
+YearPartial year_partial(const Organisation& org, const BatchIndex& index, int first_year, int last_year,
+                         const Filter& filter, const BatchOptions& options) {
+  detail::check_index(index, org);
+  check_scale(options.scale);
+  detail::check_years(first_year, last_year, 32);
+  if (filter.period) throw ValidationError("year_partial: the years are the periods; leave filter.period unset");
+  YearPartial p;
+  p.first_year = first_year, p.last_year = last_year, p.scale = options.scale, p.role = options.role, p.filter = filter;
+  const int years = p.years();
+  const std::size_t units = org.units().id_bound();
+  p.n.assign(units * std::size_t(years), 0), p.sum.assign(units * std::size_t(years), 0), p.sumsq.assign(units * std::size_t(years), 0);
+  p.had_years.assign(index.relationship_bound(), 0);
+  Masks m = make_masks(org, filter, options.scale);
+  YearTable yt(first_year, last_year);
+  auto lut = year_lut(options.scale);
+  const std::uint32_t* target = options.role == Role::provider ? index.providers().data() : index.recipients().data();
+  const std::uint8_t* bond = index.bonds().data();
+  std::uint32_t* had = p.had_years.data();
+  std::int64_t *pn = p.n.data(), *ps = p.sum.data(), *pq = p.sumsq.data();
+  const bool all_bonds_count = (filter.bonds & all_bonds) == all_bonds;
+  auto sink = [&](std::uint32_t r, std::uint8_t y, v2u d) {
+    if (!all_bonds_count && !bond_in(filter.bonds, bond[r])) return;
+    std::size_t at = std::size_t(target[r]) * std::size_t(years) + y;
+    pn[at] += std::int64_t((d[0] >> 12) & field12), ps[at] += std::int64_t(d[1] & 0xFFFFF), pq[at] += std::int64_t(d[1] >> 20);
+    had[r] |= 1u << y;
+  };
+  const ConversationTable& t = org.conversations();
+  // filter.period is unset (the years are the period), so only the kind and guide variants occur.
+  p.skipped_other_scale = dispatch(m, [&]<bool K, bool G, bool>() { return year_pass<K, G>(t, m, yt, lut, sink); });
+  return p;
+}
+
+YearColumns finish_years(const YearPartial& p, const Organisation& org, const BatchIndex& index, const Privacy& privacy) {
+  privacy.validate();
+  detail::check_index(index, org);
+  const int years = p.years();
+  const std::size_t units = years > 0 ? p.n.size() / std::size_t(years) : 0;
+  if (years <= 0 || units > org.units().id_bound() || p.had_years.size() != index.relationship_bound())
+    throw ValidationError("the year partial does not fit this organisation");
+  YearColumns c;
+  c.first_year = p.first_year, c.last_year = p.last_year, c.skipped_other_scale = p.skipped_other_scale;
+  const std::size_t rows = units * std::size_t(years);
+  c.unit.resize(rows), c.year.resize(rows), c.status.assign(rows, std::uint8_t(Status::no_data));
+  c.n.assign(rows, 0), c.respondents.assign(rows, 0), c.mean.assign(rows, 0), c.sd.assign(rows, 0);
+  c.change_status.assign(rows, std::uint8_t(Status::no_data));
+  c.delta.assign(rows, 0), c.delta_se.assign(rows, 0), c.has_se.assign(rows, 0);
+  auto resp = respondents_of(index, [&](std::size_t r) { return p.had_years[r]; }, p.role, units, years);
+  // Row by row in order (unit-major), through local pointers so the compiler keeps them in registers.
+  const std::int64_t *pn = p.n.data(), *ps = p.sum.data(), *pq = p.sumsq.data(), *pr = resp.data();
+  std::uint32_t* cu = c.unit.data();
+  std::int32_t* cy = c.year.data();
+  std::uint8_t *cs = c.status.data(), *ccs = c.change_status.data(), *chs = c.has_se.data();
+  std::int64_t *cn = c.n.data(), *cr = c.respondents.data();
+  double *cm = c.mean.data(), *csd = c.sd.data(), *cd = c.delta.data(), *cse = c.delta_se.data();
+  const std::int64_t k = privacy.min_group;
+  for (std::size_t u = 0, i = 0; u < units; ++u)
+    for (int y = 0; y < years; ++y, ++i) {
+      cu[i] = std::uint32_t(u);
+      cy[i] = p.first_year + y;
+      cn[i] = pn[i];
+      cr[i] = pr[i];
+      Status st = pn[i] == 0 ? Status::no_data : pr[i] < k ? Status::suppressed : Status::ok;  // unit reports: primary only
+      cs[i] = std::uint8_t(st);
+      if (st == Status::ok) {
+        cm[i] = double(ps[i]) / double(pn[i]);
+        csd[i] = std::sqrt(detail::variance_of(pn[i], ps[i], pq[i]));
+      }
+      if (y == 0) continue;
+      Status sb = Status(cs[i - 1]);
+      Status ch = st == Status::no_data || sb == Status::no_data ? Status::no_data : st != Status::ok ? st : sb;
+      ccs[i] = std::uint8_t(ch);
+      if (ch != Status::ok) continue;
+      cd[i] = cm[i] - cm[i - 1];
+      if (pn[i] >= 2 && pn[i - 1] >= 2) {
+        auto sample_var = [&](std::size_t j) { return csd[j] * csd[j] * double(pn[j]) / double(pn[j] - 1); };
+        cse[i] = std::sqrt(sample_var(i) / double(pn[i]) + sample_var(i - 1) / double(pn[i - 1]));
+        chs[i] = 1;
+      }
+    }
+  return c;
+}
+
+YearColumns unit_years(const Organisation& org, const BatchIndex& index, int first_year, int last_year,
+                       const Filter& filter, const BatchOptions& options) {
+  options.privacy.validate();
+  return finish_years(year_partial(org, index, first_year, last_year, filter, options), org, index, options.privacy);
+}
+
+}  // namespace rapport::score

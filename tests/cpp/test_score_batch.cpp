@@ -1,0 +1,278 @@
+// Batch columns agree with the one-at-a-time scores, on clustered rows, a tail and tombstones; partials
+// computed on a random split of the data merge into exactly the whole.
+#include "test_score_fixtures.hpp"
+
+using namespace rapport;
+using namespace rapport::score;
+using namespace score_test;
+using Catch::Detail::Approx;
+
+namespace {
+
+RandomShape batch_shape() {
+  RandomShape s;
+  s.internal_units = 60;
+  s.customers = 25;
+  s.max_conversations = 5;
+  return s;
+}
+
+/// A random organisation whose conversation table has a clustered part, tombstones in it, and a tail.
+RandomOrg mixed_table(unsigned seed) {
+  RandomOrg ro(seed, batch_shape());
+  std::mt19937 rng(seed * 31);
+  auto rows = ro.rows;
+  std::shuffle(rows.begin(), rows.end(), rng);
+  std::size_t half = rows.size() * 2 / 3;
+  std::vector<ConversationId> ids;
+  for (std::size_t i = 0; i < half; ++i) ids.push_back(RandomOrg::add(ro.org, rows[i]));
+  ro.org.compact();
+  for (std::size_t i = 0; i < ids.size(); i += 7) ro.org.remove_conversation(ids[i]);  // tombstones
+  for (std::size_t i = half; i < rows.size(); ++i) RandomOrg::add(ro.org, rows[i]);    // the tail
+  REQUIRE(ro.org.conversations().sorted_rows() > 0);
+  REQUIRE(ro.org.conversations().sorted_rows() < ro.org.conversations().rows());
+  REQUIRE(ro.org.conversations().size() < ro.org.conversations().rows());
+  return ro;
+}
+
+void check_same(const ScoreColumns& c, std::size_t i, const NpsResult& n, const SatisfactionStats& s) {
+  INFO("row " << i);
+  CHECK(c.status[i] == std::uint8_t(n.status));
+  CHECK(c.status[i] == std::uint8_t(s.status));
+  CHECK(c.n[i] == n.n);
+  CHECK(c.respondents[i] == n.respondents);
+  if (n.status != Status::ok) return;
+  CHECK(c.nps[i] == Approx(n.nps));
+  CHECK(c.nps_se[i] == Approx(n.se));
+  CHECK(c.promoters[i] == n.promoters);
+  CHECK(c.passives[i] == n.passives);
+  CHECK(c.detractors[i] == n.detractors);
+  CHECK(c.mean[i] == Approx(s.mean));
+  CHECK(c.sd[i] == Approx(s.sd).margin(1e-12));
+  CHECK(c.mean_normalised[i] == Approx(s.mean_normalised));
+}
+
+/// NPS, or its "no data" where every answer at the scope is on another scale (which nps() refuses).
+NpsResult nps_or_none(const Organisation& org, const Scope& s, const Filter& f, const Options& o) {
+  try {
+    return nps(org, s, f, NpsPreset::standard, o);
+  } catch (const ValidationError&) {
+    Filter g = f;
+    g.guide = customer_review_guide;
+    REQUIRE(satisfaction_state(org, s, g).n() == 0);
+    return {};
+  }
+}
+
+}  // namespace
+
+TEST_CASE("batch per-unit, per-subtree and per-relationship scores equal the single scores", "[score][batch]") {
+  for (unsigned seed : {3u, 4u}) {
+    RandomOrg ro = mixed_table(seed);
+    const Organisation& org = ro.org;
+    BatchIndex index(org);
+    Options o;
+    o.privacy.min_group = 3;
+    BatchOptions bo;
+    bo.privacy = o.privacy;
+    for (Filter f : {Filter{}, Filter{Period::year(2024), all_kinds, all_bonds, {}},
+                     Filter{{}, kind_bit(ConversationKind::customer_review), bond_bit(Bond::service), {}}}) {
+      Filter fg = f;
+      fg.guide = customer_review_guide;  // the batch counts the 0-10 scale only
+      ScoreColumns units = unit_scores(org, index, f, bo);
+      ScoreColumns subtrees = subtree_scores(org, index, f, bo);
+      ScoreColumns rels = relationship_scores(org, index, f, bo);
+      int ok = 0;
+      for (const Unit& u : org.units()) {
+        check_same(units, u.id.value, nps_or_none(org, Scope::of(u.id), f, o),
+                   satisfaction(org, Scope::of(u.id), fg, o));
+        check_same(subtrees, u.id.value, nps_or_none(org, Scope::subtree_of(u.id), f, o),
+                   satisfaction(org, Scope::subtree_of(u.id), fg, o));
+        ok += units.status[u.id.value] == std::uint8_t(Status::ok);
+      }
+      CHECK(ok > 5);
+      for (const Relationship& r : org.relationships())
+        check_same(rels, r.id.value, nps_or_none(org, Scope::of(r.id), f, o),
+                   satisfaction(org, Scope::of(r.id), fg, o));
+      // Answers on the 1-5 guide were skipped, and counted.
+      std::int64_t five = 0;
+      auto rf = satisfaction_state(org, Scope::organisation(), Filter{f.period, f.kinds, f.bonds, ro.five_point});
+      five = rf.n();
+      CHECK(units.skipped_other_scale == five);
+    }
+  }
+}
+
+TEST_CASE("batch recipient role: one respondent, so every aggregate with data is suppressed", "[score][batch]") {
+  RandomOrg ro = mixed_table(5);
+  BatchIndex index(ro.org);
+  BatchOptions bo;
+  bo.role = Role::recipient;
+  ScoreColumns c = unit_scores(ro.org, index, {}, bo);
+  for (std::size_t u = 0; u < c.n.size(); ++u) {
+    CHECK(c.status[u] == std::uint8_t(c.n[u] ? Status::suppressed : Status::no_data));
+    CHECK(c.respondents[u] == (c.n[u] ? 1 : 0));
+  }
+}
+
+TEST_CASE("batch latest score per relationship", "[score][batch]") {
+  RandomOrg ro = mixed_table(6);
+  const Organisation& org = ro.org;
+  BatchIndex index(org);
+  for (Filter f : {Filter{}, Filter{Period::year(2023), all_kinds, all_bonds, {}}, Filter{{}, all_kinds, all_bonds, ro.five_point}}) {
+    LatestColumns c = latest_scores(org, index, f);
+    const ConversationTable& t = org.conversations();
+    for (const Relationship& r : org.relationships()) {
+      std::optional<ConversationFacts> best;
+      for (std::size_t row = 0; row < t.rows(); ++row) {
+        if (!t.live(row) || t.relationships()[row] != r.id.value) continue;
+        ConversationFacts x = t.facts(row);
+        if (!x.score || (f.period && !f.period->contains(x.date)) || (f.guide && x.guide != *f.guide)) continue;
+        if (!best || std::pair(x.date, x.id) > std::pair(best->date, best->id)) best = x;
+      }
+      INFO("relationship " << r.id.value);
+      REQUIRE(c.status[r.id.value] == std::uint8_t(best ? Status::ok : Status::no_data));
+      if (!best) continue;
+      CHECK(c.conversation[r.id.value] == best->id.value);
+      CHECK(c.date[r.id.value] == best->date.days);
+      CHECK(int(c.score[r.id.value]) == *best->score);
+      CHECK(c.score_normalised[r.id.value] == Approx(org.guide(best->guide).scale.normalise(*best->score)));
+    }
+  }
+}
+
+TEST_CASE("batch per-unit year-over-year change equals the single trends", "[score][batch]") {
+  RandomOrg ro = mixed_table(8);
+  const Organisation& org = ro.org;
+  BatchIndex index(org);
+  Options o;
+  o.privacy.min_group = 3;
+  BatchOptions bo;
+  bo.privacy = o.privacy;
+  YearColumns c = unit_years(org, index, 2021, 2025, {}, bo);
+  REQUIRE(c.unit.size() == org.units().id_bound() * 5);
+  Filter fg;
+  fg.guide = customer_review_guide;
+  int changes = 0;
+  for (const Unit& u : org.units()) {
+    auto years = satisfaction_by_year(org, Scope::of(u.id), 2021, 2025, fg, o);
+    for (int y = 0; y < 5; ++y) {
+      std::size_t i = u.id.value * 5 + std::size_t(y);
+      INFO("unit " << u.id.value << " year " << 2021 + y);
+      CHECK(c.year[i] == 2021 + y);
+      CHECK(c.status[i] == std::uint8_t(years[std::size_t(y)].status));
+      CHECK(c.n[i] == years[std::size_t(y)].n);
+      CHECK(c.respondents[i] == years[std::size_t(y)].respondents);
+      if (c.status[i] == std::uint8_t(Status::ok)) CHECK(c.mean[i] == Approx(years[std::size_t(y)].mean));
+      if (y == 0) {
+        CHECK(c.change_status[i] == std::uint8_t(Status::no_data));
+        continue;
+      }
+      TrendResult t = year_over_year(org, Scope::of(u.id), 2021 + y, fg, o);
+      CHECK(c.change_status[i] == std::uint8_t(t.status));
+      if (t.status != Status::ok) continue;
+      ++changes;
+      CHECK(c.delta[i] == Approx(*t.delta_scale));
+      CHECK(bool(c.has_se[i]) == bool(t.se));
+      if (t.se) CHECK(c.delta_se[i] * 10.0 == Approx(*t.se));  // the trend's SE is in normalised points
+    }
+  }
+  CHECK(changes > 3);
+}
+
+TEST_CASE("partials of a random split merge into exactly the whole", "[score][batch][merge]") {
+  const unsigned seed = 11;
+  RandomShape shape = batch_shape();
+  RandomOrg whole(seed, shape);
+  Organisation part_a = whole.empty_copy(seed, shape), part_b = whole.empty_copy(seed, shape);
+  std::mt19937 rng(99);
+  auto rows = whole.rows;
+  std::shuffle(rows.begin(), rows.end(), rng);
+  for (const auto& row : rows) {
+    RandomOrg::add(whole.org, row);
+    RandomOrg::add(std::bernoulli_distribution(0.4)(rng) ? part_a : part_b, row);
+  }
+  whole.org.compact();
+  BatchIndex iw(whole.org), ia(part_a), ib(part_b);
+  BatchOptions bo;
+  bo.privacy.min_group = 3;
+
+  // Per-unit satisfaction and NPS.
+  UnitPartial pa = unit_partial(part_a, ia, {}, bo), pb = unit_partial(part_b, ib, {}, bo);
+  pa.merge(pb);
+  UnitPartial pw = unit_partial(whole.org, iw, {}, bo);
+  CHECK(pa == pw);
+  ScoreColumns merged = finish_units(pa, whole.org, iw, bo.privacy);
+  ScoreColumns direct = unit_scores(whole.org, iw, {}, bo);
+  CHECK(merged.status == direct.status);
+  CHECK(merged.mean == direct.mean);
+  CHECK(merged.sd == direct.sd);
+  CHECK(merged.nps == direct.nps);
+  CHECK(merged.nps_se == direct.nps_se);
+  CHECK(merged.respondents == direct.respondents);
+  CHECK(finish_subtrees(pa, whole.org, iw, bo.privacy).mean == subtree_scores(whole.org, iw, {}, bo).mean);
+
+  // Per unit and year.
+  YearPartial ya = year_partial(part_a, ia, 2021, 2025, {}, bo), yb = year_partial(part_b, ib, 2021, 2025, {}, bo);
+  ya.merge(yb);
+  CHECK(ya == year_partial(whole.org, iw, 2021, 2025, {}, bo));
+  CHECK(finish_years(ya, whole.org, iw, bo.privacy).delta == unit_years(whole.org, iw, 2021, 2025, {}, bo).delta);
+
+  // Latest score per relationship (conversation ids differ between organisations; dates and scores not).
+  LatestColumns la = latest_scores(part_a, ia), lb = latest_scores(part_b, ib), lw = latest_scores(whole.org, iw);
+  la.merge(lb);
+  CHECK(la.status == lw.status);
+  CHECK(la.date == lw.date);
+  CHECK(la.score == lw.score);
+
+  // The single-level states: satisfaction, gap, coverage's latest dates.
+  for (const Scope& s : {Scope::organisation(), Scope::of(whole.internal[0]), Scope::subtree_of(whole.internal[0])}) {
+    SatisfactionState sa = satisfaction_state(part_a, s), sb = satisfaction_state(part_b, s);
+    sa.merge(sb);
+    CHECK(sa == satisfaction_state(whole.org, s));
+    SatisfactionStats x = stats_of(sa, true), y = stats_of(satisfaction_state(whole.org, s), true);
+    CHECK(x.mean_normalised == y.mean_normalised);
+    CHECK(x.sd_normalised == y.sd_normalised);
+    GapState ga = gap_state(part_a, s), gb = gap_state(part_b, s);
+    ga.merge(gb);
+    CHECK(ga == gap_state(whole.org, s));
+  }
+  Date as_of = Date::from_ymd(2025, 6, 30);
+  LatestDates da = latest_dates(part_a, as_of), db = latest_dates(part_b, as_of);
+  da.merge(db);
+  CHECK(da == latest_dates(whole.org, as_of));
+}
+
+TEST_CASE("batch index: stale after relationships change", "[score][batch]") {
+  Served s(5);
+  BatchIndex index(s.org);
+  CHECK(index.valid_for(s.org));
+  UnitId x = s.org.add_unit({"x", "", UnitKind::customer, {}, {}});
+  CHECK(index.valid_for(s.org));  // a new unit without relationships changes nothing
+  s.org.add_relationship({s.provider, x, Bond::service, "y"});
+  CHECK_FALSE(index.valid_for(s.org));
+  CHECK(code_of([&] { unit_scores(s.org, index); }) == ErrorCode::invalid_argument);
+  Organisation other;
+  CHECK_FALSE(index.valid_for(other));
+  BatchOptions bad;
+  bad.scale = Scale{5, 5};
+  CHECK(code_of([&] { unit_scores(s.org, BatchIndex(s.org), {}, bad); }) == ErrorCode::invalid_argument);
+  CHECK(code_of([&] { unit_years(s.org, BatchIndex(s.org), 2020, 2060); }) == ErrorCode::invalid_argument);
+}
+
+TEST_CASE("batch on a 1-5 scale: no NPS columns", "[score][batch]") {
+  Served s(5);
+  GuideId five = s.org.add_guide({"five", "Five", ConversationKind::customer_review, Scale{1, 5}, {}});
+  for (int i = 0; i < 5; ++i) s.talk(i, "2025-01-01", 1 + i, std::nullopt, five);
+  s.talk(0, "2025-01-01", 9);
+  BatchIndex index(s.org);
+  BatchOptions bo;
+  bo.scale = Scale{1, 5};
+  ScoreColumns c = unit_scores(s.org, index, {}, bo);
+  CHECK(c.nps.empty());
+  CHECK(c.promoters.empty());
+  CHECK(c.status[s.provider.value] == std::uint8_t(Status::ok));
+  CHECK(c.mean[s.provider.value] == Approx(3.0));
+  CHECK(c.mean_normalised[s.provider.value] == Approx(50.0));
+  CHECK(c.skipped_other_scale == 1);
+}
