@@ -27,6 +27,13 @@ std::uint64_t pair_key(const RelationshipSpec& r) {
 }
 
 /// Children are kept in id order, so the order is the same after a save and a load.
+/// Makes sure one more element fits without reallocating, growing geometrically (an exact
+/// reserve(size() + 1) per insert would copy the whole vector every time).
+template <class V>
+void room_for_one(V& v) {
+  if (v.size() == v.capacity()) v.reserve(std::max<std::size_t>(4, 2 * v.capacity()));
+}
+
 void insert_child(std::vector<UnitId>& children, UnitId c) {
   children.insert(std::lower_bound(children.begin(), children.end(), c), c);
 }
@@ -95,12 +102,18 @@ UnitId Organisation::add_unit(UnitSpec spec) {
   if (u.parent) live_unit(*u.parent, "parent");
   if (u.payer) live_unit(*u.payer, "payer");
   if (u.name.empty()) u.name = u.key;
-  UnitId id = units_.insert(std::move(u));
-  const Unit& added = *units_.find(id);
-  unit_by_key_.emplace(added.key, id);
+  // Everything that can fail to allocate happens before the first change, so that running out of
+  // memory leaves the organisation as it was; the steps after the key entry cannot throw.
+  room_for_one(units_.slots_);
+  room_for_one(children_);
+  room_for_one(relationships_of_);
+  if (u.parent) room_for_one(children_[u.parent->value]);
+  unit_by_key_.emplace(u.key, u.id);
+  const std::optional<UnitId> parent = u.parent;
+  const UnitId id = units_.insert(std::move(u));
   children_.emplace_back();
   relationships_of_.emplace_back();
-  if (added.parent) insert_child(children_[added.parent->value], id);
+  if (parent) insert_child(children_[parent->value], id);
   return id;
 }
 
@@ -179,11 +192,15 @@ RelationshipId Organisation::add_relationship(RelationshipSpec spec) {
                           ErrorCode::duplicate);
   Relationship r;
   static_cast<RelationshipSpec&>(r) = std::move(spec);
-  RelationshipId id = relationships_.insert(std::move(r));
-  const Relationship& added = *relationships_.find(id);
+  // Allocate first, then change what cannot throw (see add_unit).
+  room_for_one(relationships_.slots_);
+  room_for_one(relationships_of_[r.provider.value]);
+  room_for_one(relationships_of_[r.recipient.value]);
+  const RelationshipId id = relationships_.next_id();
   map.emplace(key, id);
-  relationships_of_[added.provider.value].push_back(id);
-  relationships_of_[added.recipient.value].push_back(id);
+  relationships_of_[r.provider.value].push_back(id);
+  relationships_of_[r.recipient.value].push_back(id);
+  relationships_.insert(std::move(r));
   return id;
 }
 
@@ -353,7 +370,8 @@ ConversationId Organisation::add_conversations(const ConversationColumns& c) {
   ConversationTable& t = conversations_;
   ConversationId first{t.id_bound()};
   const std::size_t old_rows = t.rows();
-  t.reserve(old_rows + n);
+  // No exact reserve here: it would reallocate every column on each sync; the vectors grow
+  // geometrically on their own, so small incremental inserts stay O(rows added).
   t.row_of_.resize(first.value + std::uint32_t(n));
   t.ids_.resize(old_rows + n);
   for (std::size_t i = 0; i < n; ++i) {

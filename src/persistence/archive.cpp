@@ -136,10 +136,10 @@ Organisation decode(std::string_view bytes, std::optional<std::uint32_t> payload
   const std::string_view payload = verify(bytes, payload_crc_seen);
   Organisation org;
   const std::uint32_t id_slots = detail::read_payload(payload, org);
+  // A bad_alloc is not caught: every count was bounded by the bytes present, so running out of memory
+  // here means the machine is short of it, and the caller must hear that rather than "corrupt".
   try {
     detail::Access::finish_load(org, id_slots);
-  } catch (const std::bad_alloc&) {
-    corrupt("the conversation id bound " + std::to_string(id_slots) + " asks for more memory than there is");
   } catch (const std::length_error& e) {
     corrupt(std::string("a record has an impossible length (") + e.what() + ")");
   }
@@ -295,8 +295,14 @@ void save(const Organisation& org, const std::filesystem::path& path) {
   auto& ops = file_ops();
 
   // A replaced file keeps its permissions: archives hold personal data and may be private.
+  // When the file is there but cannot be inspected, saving with the default mode could widen a private
+  // file's permissions: refuse instead.
   mode_t mode = 0666;
-  if (struct stat st; ops.stat(target.c_str(), &st) == 0 && S_ISREG(st.st_mode)) mode = st.st_mode & 07777;
+  if (struct stat st; ops.stat(target.c_str(), &st) == 0) {
+    if (S_ISREG(st.st_mode)) mode = st.st_mode & 07777;
+  } else if (errno != ENOENT) {
+    io_failure("cannot inspect the file to be replaced,", target, errno);
+  }
 
   TempFile tmp;
   for (int attempt = 0;; ++attempt) {

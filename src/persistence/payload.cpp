@@ -627,7 +627,7 @@ std::uint32_t read_payload(std::string_view payload, Organisation& org) {
               " of " + std::to_string(payload.size()) + ")");
     corrupt(std::string("Boost.Serialization rejected the payload: ") + e.what());
   } catch (const std::bad_alloc&) {
-    corrupt("a record asks for more memory than there is");
+    throw;  // counts are bounded by the bytes left, so this is the machine's memory, not the file
   } catch (const std::length_error& e) {
     corrupt(std::string("a record has an impossible length (") + e.what() + ")");
   } catch (const std::exception& e) {
