@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # rapport's one entry point for people and CI.
 #   ./dev.sh report   install what is missing, build, and run the main job (the report on the sample organisation)
-#   ./dev.sh test     install what is missing, build, and run every test (C++, C, Python, packaging, sanitizers)
+#   ./dev.sh test     install what is missing, build, and run every test (C++, C, Python, packaging), then
+#                     the C++ and C tests again in an ASan+UBSan build (build-asan/)
 #   ./dev.sh build    install what is missing and build
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -15,6 +16,7 @@ PACKAGES=(
   clang-14 libclang-rt-14-dev abigail-tools binutils chromium
 )
 BUILD=${RAPPORT_BUILD_DIR:-build}
+ASAN_BUILD=${RAPPORT_ASAN_BUILD_DIR:-build-asan}
 JOBS=${RAPPORT_JOBS:-$(nproc)}
 
 install_missing() {
@@ -37,15 +39,32 @@ build() {
   cmake --build "$BUILD" -j "$JOBS"
 }
 
+# The C++, C and command-line tests once more with AddressSanitizer (and LeakSanitizer) and
+# UndefinedBehaviorSanitizer. Python, ctypes, ABI and packaging tests stay out: they load the library into
+# processes not built with the sanitizer runtime. The ThreadSanitizer stress test runs in the first pass.
+sanitized_tests() {
+  cmake -S . -B "$ASAN_BUILD" -DCMAKE_BUILD_TYPE=Debug -DRAPPORT_SANITIZE=ON -DRAPPORT_BUILD_PYTHON=OFF \
+        -DRAPPORT_BUILD_BENCHMARKS=OFF -DPython3_EXECUTABLE=/usr/bin/python3 >/dev/null
+  cmake --build "$ASAN_BUILD" -j "$JOBS"
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir "$ASAN_BUILD" -j "$JOBS" --output-on-failure -E '^(packaging|capi\.py|capi\.install|capi\.tsan)'
+}
+
 case "${1:-}" in
   build) build ;;
   report)
     build
-    exec "$BUILD/docs/examples/fishbone_demo"
+    # The main job: the bundled sample organisation as CSV, imported into an archive, reported.
+    out=${RAPPORT_REPORT_DIR:-$BUILD/report}
+    rm -rf "$out/sample" && mkdir -p "$out"
+    "$BUILD/src/cli/rapport" sample "$out/sample"
+    "$BUILD/src/cli/rapport" import "$out/sample" -o "$out/sample.rapport"
+    exec "$BUILD/src/cli/rapport" report "$out/sample.rapport" --html "$out/report.html"
     ;;
   test)
     build
     ctest --test-dir "$BUILD" -j "$JOBS" --output-on-failure
+    sanitized_tests
     ;;
   *)
     sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//' >&2
