@@ -31,11 +31,15 @@ class RowIndex {
   std::uint32_t bound() const { return bound_; }
   /// Grows or shrinks the id range; new ids map to none.
   void resize(std::uint32_t bound);
+  /// Grows the id range to `bound` (not below bound()) with a page for every new id, so that set()
+  /// for them cannot throw. All or nothing: if an allocation fails, the index is as it was.
+  void extend(std::uint32_t bound);
   /// The row of `id` (which must be below bound()), or none.
   std::uint32_t get(std::uint32_t id) const {
     const auto& page = pages_[id >> page_bits];
     return page.empty() ? none : page[id & page_mask];
   }
+  /// Allocates the page of `id` if it has none yet (never after extend() for a new id).
   void set(std::uint32_t id, std::uint32_t row) {
     auto& page = pages_[id >> page_bits];
     if (page.empty()) page.assign(page_size, none);
@@ -98,14 +102,20 @@ class ConversationTable {
   friend class Organisation;
   friend struct detail::Access;
 
-  void reserve(std::size_t n);
+  // Every mutator below either succeeds or throws (std::bad_alloc) with the table as it was.
+
+  /// Room for `rows` rows in every column, growing geometrically (max(rows, 2 * capacity)), so that
+  /// appending up to that many rows cannot throw. Changes only the capacity.
+  void make_room(std::size_t rows);
   ConversationId append(const ConversationFacts& f);  ///< assigns the next id; f.id is ignored
   void set(std::size_t row, const ConversationFacts& f);
-  void remove(std::size_t row);
-  /// Sorts the tail, merges it into the sorted part and drops tombstones.
-  void merge();
+  void remove(std::size_t row);  ///< leaves a tombstone; cannot throw (a live id has its page)
+  /// Sorts the tail, merges it into the sorted part and drops tombstones, and the live rows
+  /// `drop_rows` (ascending) as well. Builds the new columns and id index aside and swaps them in.
+  void merge(std::span<const std::uint32_t> drop_rows = {});
+  /// merge() when the tail or the tombstones have grown enough. Out of memory, it leaves the table
+  /// as it was (merging is housekeeping that every reader can do without) and tries again next time.
   void merge_if_due();
-  void rebuild_row_index();
 
   std::vector<std::uint32_t> ids_, relationships_;
   std::vector<std::int32_t> dates_;

@@ -12,6 +12,10 @@ namespace rapport {
 struct Date {
   std::int32_t days = 0;  ///< days since 1970-01-01
 
+  /// The dates rapport stores: 0001-01-01 to 9999-12-31, so that any difference of two dates, and
+  /// any year or ISO string made from one, is well defined.
+  static constexpr std::int32_t min_days = -719162, max_days = 2932896;
+
   constexpr Date() = default;
   constexpr explicit Date(std::int32_t d) : days(d) {}
   /// From year, month (1-12) and day (1-31); throws ValidationError on an impossible date.
@@ -23,6 +27,7 @@ struct Date {
   int year() const { return int(ymd().year()); }
   std::string iso() const;  ///< `YYYY-MM-DD`
   Date plus_days(std::int32_t n) const { return Date{days + n}; }
+  constexpr bool in_range() const { return min_days <= days && days <= max_days; }
 
   friend constexpr auto operator<=>(Date, Date) = default;
 };

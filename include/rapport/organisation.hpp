@@ -1,6 +1,8 @@
 #pragma once
 /// \file The Organisation: owns every unit, relationship, guide, conversation, agreement, complaint and
-/// referral, and validates every change. A change that fails leaves the Organisation as it was.
+/// referral, and validates every change. A change that fails leaves the Organisation as it was, also
+/// when it runs out of memory (std::bad_alloc): each mutator allocates everything it needs before its
+/// first change.
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -150,10 +152,14 @@ class Organisation {
   const Unit& live_unit(UnitId id, const char* role) const;
   std::vector<AnswerRow> check_answers(const Guide& g, const std::vector<Answer>& answers) const;
   ConversationFacts check_conversation(const ConversationSpec& spec) const;
+  /// Room in the arena and the answer rows for `answers`, so that store_answers() cannot throw.
+  void room_for_answers(const std::vector<Answer>& answers);
   void store_answers(ConversationId id, std::vector<AnswerRow> rows, const std::vector<Answer>& answers);
-  std::size_t drop_answers(ConversationId id);
-  void compact_text_if_due();
-  void compact_text();  ///< rewrites the arena without wiped bytes, wiping the old one
+  std::size_t drop_answers(ConversationId id);  ///< wipes their text; cannot throw
+  void compact_text_if_due();  ///< never throws std::bad_alloc: compaction is housekeeping
+  void compact_text();  ///< rewrites the arena without wiped bytes, wiping the old one; all or nothing
+  /// compact_text() into `packed`, whose capacity holds every answer's text already; cannot throw.
+  void pack_text(std::string& packed);
   void drop_conversation(ConversationId id, std::size_t row);
   void rebuild_indexes();  ///< derived lookups, after a load or copy
 

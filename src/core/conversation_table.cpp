@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstdint>
+#include <new>
 
 namespace rapport {
 namespace {
@@ -58,10 +59,17 @@ void sort_rows(std::vector<std::uint32_t>& rows, const std::vector<std::uint32_t
 }
 
 template <class T>
-void gather(std::vector<T>& column, const std::vector<std::uint32_t>& order) {
+std::vector<T> gathered(const std::vector<T>& column, const std::vector<std::uint32_t>& order) {
   std::vector<T> out(order.size());
   for (std::size_t i = 0; i < order.size(); ++i) out[i] = column[order[i]];
-  column.swap(out);
+  return out;
+}
+
+/// Room for `n` elements without reallocating, growing geometrically (an exact reserve per insert
+/// would copy the whole vector every time).
+template <class V>
+void room_for(V& v, std::size_t n) {
+  if (n > v.capacity()) v.reserve(std::max(n, 2 * v.capacity()));
 }
 
 std::uint8_t pack_score(const std::optional<int>& s) {
@@ -78,6 +86,25 @@ void RowIndex::resize(std::uint32_t bound) {
   // Ids at or beyond the new bound in the last page must read as none when the bound grows again.
   if (bound < bound_ && !pages_.empty() && !pages_.back().empty())
     std::fill(pages_.back().begin() + (bound & page_mask ? bound & page_mask : page_size), pages_.back().end(), none);
+  bound_ = bound;
+}
+
+void RowIndex::extend(std::uint32_t bound) {
+  if (bound <= bound_) return;
+  const std::size_t old_pages = pages_.size();
+  const std::size_t need = (std::uint64_t(bound) + page_size - 1) >> page_bits;
+  constexpr std::size_t max_pages = std::size_t(1) << (32 - page_bits);
+  if (need > pages_.capacity()) pages_.reserve(std::max(need, std::min(2 * pages_.capacity(), max_pages)));
+  pages_.resize(need);  // within the capacity: cannot throw
+  try {
+    for (std::size_t p = bound_ >> page_bits; p < need; ++p)
+      if (pages_[p].empty()) pages_[p].assign(page_size, none);
+  } catch (...) {
+    // The bound is the next conversation id: it stays. The new pages go; a page allocated below the old
+    // end holds only none, which reads the same as no page.
+    pages_.resize(old_pages);
+    throw;
+  }
   bound_ = bound;
 }
 
@@ -122,14 +149,16 @@ std::size_t ConversationTable::memory_bytes() const {
          guides_.capacity() * 4 + scores_.capacity() + self_.capacity() + row_of_.memory_bytes();
 }
 
-void ConversationTable::reserve(std::size_t n) {
-  ids_.reserve(n), relationships_.reserve(n), dates_.reserve(n), kinds_.reserve(n);
-  guides_.reserve(n), scores_.reserve(n), self_.reserve(n);
+void ConversationTable::make_room(std::size_t rows) {
+  room_for(ids_, rows), room_for(relationships_, rows), room_for(dates_, rows), room_for(kinds_, rows);
+  room_for(guides_, rows), room_for(scores_, rows), room_for(self_, rows);
 }
 
 ConversationId ConversationTable::append(const ConversationFacts& f) {
   ConversationId id{row_of_.bound()};
-  row_of_.resize(id.value + 1);
+  // Allocate first (room in the columns, the id's page), then change only what cannot throw.
+  make_room(rows() + 1);
+  row_of_.extend(id.value + 1);
   row_of_.set(id.value, std::uint32_t(ids_.size()));
   ids_.push_back(id.value);
   relationships_.push_back(f.relationship.value);
@@ -145,7 +174,9 @@ ConversationId ConversationTable::append(const ConversationFacts& f) {
 void ConversationTable::set(std::size_t row, const ConversationFacts& f) {
   bool moves = relationships_[row] != f.relationship.value || dates_[row] != f.date.days;
   if (moves && row < sorted_) {
-    // Its place in the clustered order changes: leave a tombstone and re-append under the same id.
+    // Its place in the clustered order changes: leave a tombstone and re-append under the same id
+    // (room first: after the tombstone nothing may throw).
+    make_room(rows() + 1);
     std::uint32_t id = ids_[row];
     remove(row);
     row_of_.set(id, std::uint32_t(ids_.size()));
@@ -173,18 +204,26 @@ void ConversationTable::remove(std::size_t row) {
 
 void ConversationTable::merge_if_due() {
   std::size_t tail = rows() - sorted_, dead = rows() - live_;
-  if (tail > std::max<std::size_t>(1 << 16, sorted_ / 8) || dead > std::max<std::size_t>(1 << 16, live_ / 4)) merge();
+  if (tail > std::max<std::size_t>(1 << 16, sorted_ / 8) || dead > std::max<std::size_t>(1 << 16, live_ / 4)) {
+    // Merging is deferred housekeeping that every reader can do without (the tail is scanned, tombstones
+    // skipped). Out of memory, merge() leaves the table as it was and the next change tries again: the
+    // change that called it has succeeded and must not be reported as failed.
+    try {
+      merge();
+    } catch (const std::bad_alloc&) {
+    }
+  }
 }
 
-void ConversationTable::merge() {
-  if (compact()) return;
+void ConversationTable::merge(std::span<const std::uint32_t> drop_rows) {
+  if (drop_rows.empty() && compact()) return;
   auto key_less = [&](std::uint32_t a, std::uint32_t b) {
     auto ka = cluster_key(relationships_[a], dates_[a]), kb = cluster_key(relationships_[b], dates_[b]);
     return ka != kb ? ka < kb : ids_[a] < ids_[b];
   };
   // Fast path for appends in order (bulk loads, a nightly sync by date): the tail extends the
   // sorted part as it is, and nothing moves.
-  if (live_ == rows()) {
+  if (drop_rows.empty() && live_ == rows()) {
     bool in_order = true;
     for (std::size_t r = std::max<std::size_t>(sorted_, 1); r < rows() && in_order; ++r)
       in_order = key_less(std::uint32_t(r - 1), std::uint32_t(r));
@@ -193,32 +232,42 @@ void ConversationTable::merge() {
       return;
     }
   }
+  // Everything is built aside (the order, the new columns, the new id index) and then swapped in, so
+  // that an allocation failure anywhere leaves the table as it was.
   std::vector<std::uint32_t> order;
   order.reserve(live_);
+  auto drop = drop_rows.begin();
+  auto keep = [&](std::uint32_t r) {
+    if (drop != drop_rows.end() && *drop == r) return ++drop, false;
+    return live(r);
+  };
   for (std::uint32_t r = 0; r < sorted_; ++r)
-    if (live(r)) order.push_back(r);
+    if (keep(r)) order.push_back(r);
   auto mid = order.size();
   for (std::uint32_t r = std::uint32_t(sorted_); r < rows(); ++r)
-    if (live(r)) order.push_back(r);
-  std::vector<std::uint32_t> tail(order.begin() + std::ptrdiff_t(mid), order.end());
-  sort_rows(tail, relationships_, dates_, ids_);
-  std::copy(tail.begin(), tail.end(), order.begin() + std::ptrdiff_t(mid));
+    if (keep(r)) order.push_back(r);
+  {
+    std::vector<std::uint32_t> tail(order.begin() + std::ptrdiff_t(mid), order.end());
+    sort_rows(tail, relationships_, dates_, ids_);
+    std::copy(tail.begin(), tail.end(), order.begin() + std::ptrdiff_t(mid));
+  }
+  // Falls back to a merge without a buffer if it cannot get one.
   std::inplace_merge(order.begin(), order.begin() + std::ptrdiff_t(mid), order.end(), key_less);
 
-  gather(ids_, order), gather(relationships_, order), gather(dates_, order), gather(kinds_, order);
-  gather(guides_, order), gather(scores_, order), gather(self_, order);
-  sorted_ = live_ = ids_.size();
-  rebuild_row_index();
-}
+  std::vector<std::uint32_t> ids = gathered(ids_, order), relationships = gathered(relationships_, order);
+  std::vector<std::int32_t> dates = gathered(dates_, order);
+  std::vector<std::uint8_t> kinds = gathered(kinds_, order);
+  std::vector<std::uint32_t> guides = gathered(guides_, order);
+  std::vector<std::uint8_t> scores = gathered(scores_, order), self = gathered(self_, order);
+  RowIndex index;
+  index.resize(row_of_.bound());
+  index.assign(ids);
 
-void ConversationTable::rebuild_row_index() {
-  row_of_.clear_rows();
-  if (live_ == ids_.size()) {
-    row_of_.assign(ids_);
-    return;
-  }
-  for (std::size_t r = 0; r < ids_.size(); ++r)
-    if (live(r)) row_of_.set(ids_[r], std::uint32_t(r));
+  // Nothing below can throw.
+  ids_.swap(ids), relationships_.swap(relationships), dates_.swap(dates), kinds_.swap(kinds);
+  guides_.swap(guides), scores_.swap(scores), self_.swap(self);
+  row_of_ = std::move(index);
+  sorted_ = live_ = ids_.size();
 }
 
 }  // namespace rapport

@@ -87,9 +87,9 @@ void Access::finish_load(Organisation& o, std::uint32_t conversation_id_slots) {
   if (conversation_id_slots == ConversationTable::no_row || n > conversation_id_slots) corrupt("conversation id bound too small");
   const RowChecks checks(o.relationships_, o.guides_);
   for (std::size_t r = 0; r < n; ++r) {
-    if (!checks.ok(t.relationships_[r], t.kinds_[r], t.guides_[r], t.scores_[r], t.self_[r]))
+    if (!checks.ok(t.relationships_[r], t.dates_[r], t.kinds_[r], t.guides_[r], t.scores_[r], t.self_[r]))
       corrupt("conversation " + std::to_string(t.ids_[r]) + ": " +
-              checks.reason(t.relationships_[r], t.kinds_[r], t.guides_[r], t.scores_[r], t.self_[r]));
+              checks.reason(t.relationships_[r], t.dates_[r], t.kinds_[r], t.guides_[r], t.scores_[r], t.self_[r]));
     if (r > 0 && !(std::tuple(t.relationships_[r - 1], t.dates_[r - 1], t.ids_[r - 1]) <
                    std::tuple(t.relationships_[r], t.dates_[r], t.ids_[r])))
       corrupt("conversations out of order at row " + std::to_string(r));
@@ -121,7 +121,8 @@ void Access::finish_load(Organisation& o, std::uint32_t conversation_id_slots) {
     auto row = t.row_of(a->conversation);
     if (!row || !live_unit(a->owner)) corrupt("agreement " + std::to_string(a->id.value) + " refers to a missing record");
     check_enum(a->status, agreement_status_count, "agreement status");
-    if (a->made.days != t.dates_[*row] || a->due < a->made) corrupt("agreement " + std::to_string(a->id.value) + " has inconsistent dates");
+    if (a->made.days != t.dates_[*row] || a->due < a->made || !a->due.in_range() || (a->closed && !a->closed->in_range()))
+      corrupt("agreement " + std::to_string(a->id.value) + " has inconsistent dates");
     if ((a->status == AgreementStatus::open) != !a->closed || (a->closed && *a->closed < a->made))
       corrupt("agreement " + std::to_string(a->id.value) + " has an inconsistent closing");
   }
@@ -135,7 +136,8 @@ void Access::finish_load(Organisation& o, std::uint32_t conversation_id_slots) {
     Date last = c->received;
     for (const auto& step : c->steps)
       if (step) {
-        if (*step < last) corrupt("complaint " + std::to_string(c->id.value) + " has steps out of order");
+        if (*step < last || !step->in_range())
+          corrupt("complaint " + std::to_string(c->id.value) + " has steps out of order or out of range");
         last = *step;
       }
     if (c->is_open() != (c->outcome == ComplaintOutcome::none)) corrupt("complaint " + std::to_string(c->id.value) + " has an inconsistent outcome");
@@ -147,7 +149,8 @@ void Access::finish_load(Organisation& o, std::uint32_t conversation_id_slots) {
       corrupt("referral " + std::to_string(x->id.value) + " refers to a missing record");
     check_enum(x->target, 2, "referral target");
     check_enum(x->outcome, 3, "referral outcome");
-    if ((x->outcome == ReferralOutcome::pending) != !x->closed || (x->closed && *x->closed < x->date))
+    if ((x->outcome == ReferralOutcome::pending) != !x->closed || (x->closed && *x->closed < x->date) ||
+        !x->date.in_range() || (x->closed && !x->closed->in_range()))
       corrupt("referral " + std::to_string(x->id.value) + " has an inconsistent outcome");
   }
 

@@ -3,6 +3,7 @@
 #include <string.h>  // explicit_bzero
 
 #include <algorithm>
+#include <new>
 
 #include "rapport/detail/access.hpp"
 #include "rapport/error.hpp"
@@ -26,7 +27,6 @@ std::uint64_t pair_key(const RelationshipSpec& r) {
   return pair_key(r.provider.value, r.recipient.value);
 }
 
-/// Children are kept in id order, so the order is the same after a save and a load.
 /// Makes sure one more element fits without reallocating, growing geometrically (an exact
 /// reserve(size() + 1) per insert would copy the whole vector every time).
 template <class V>
@@ -34,8 +34,21 @@ void room_for_one(V& v) {
   if (v.size() == v.capacity()) v.reserve(std::max<std::size_t>(4, 2 * v.capacity()));
 }
 
+/// Makes sure `n` elements fit without reallocating, growing geometrically as well.
+template <class V>
+void room_for(V& v, std::size_t n) {
+  if (n > v.capacity()) v.reserve(std::max(n, 2 * v.capacity()));
+}
+
+/// Children are kept in id order, so the order is the same after a save and a load.
 void insert_child(std::vector<UnitId>& children, UnitId c) {
   children.insert(std::lower_bound(children.begin(), children.end(), c), c);
+}
+
+void check_date(Date d, const char* what) {
+  if (!d.in_range())
+    throw ValidationError(std::string(what) + " " + std::to_string(d.days) +
+                          " (days since 1970-01-01) is outside the years 1-9999");
 }
 
 template <class E>
@@ -57,7 +70,14 @@ Organisation::Organisation() {
 Organisation::Organisation(Organisation&&) noexcept = default;
 Organisation& Organisation::operator=(Organisation&&) noexcept = default;
 Organisation::Organisation(const Organisation&) = default;
-Organisation& Organisation::operator=(const Organisation&) = default;
+// Copy and swap: a member-wise assignment that ran out of memory half-way would leave a mixture.
+Organisation& Organisation::operator=(const Organisation& other) {
+  if (this != &other) {
+    Organisation copy(other);
+    *this = std::move(copy);
+  }
+  return *this;
+}
 Organisation::~Organisation() = default;
 
 // ------------------------------------------------------------------------------------------ units
@@ -133,11 +153,15 @@ void Organisation::update_unit(UnitId id, UnitSpec spec) {
 
   if (spec.name.empty()) spec.name = spec.key;
   Unit& u = units_.slot(id);
+  // Allocate first (room among the new parent's children, the new key's entry), then change only
+  // what cannot throw (see add_unit).
+  const bool moves = spec.parent != u.parent;
+  if (moves && spec.parent) room_for_one(children_[spec.parent->value]);
   if (spec.key != u.key) {
+    unit_by_key_.emplace(spec.key, id);  // the last step that can throw
     unit_by_key_.erase(u.key);
-    unit_by_key_.emplace(spec.key, id);
   }
-  if (spec.parent != u.parent) {
+  if (moves) {
     if (u.parent) std::erase(children_[u.parent->value], id);
     if (spec.parent) insert_child(children_[spec.parent->value], id);
   }
@@ -263,8 +287,11 @@ GuideId Organisation::add_guide(GuideSpec spec) {
   }
   Guide g;
   static_cast<GuideSpec&>(g) = std::move(spec);
-  GuideId id = guides_.insert(std::move(g));
-  guide_by_key_.emplace(guides_.find(id)->key, id);
+  // Allocate first, then change what cannot throw (see add_unit).
+  room_for_one(guides_.slots_);
+  const GuideId id = guides_.next_id();
+  guide_by_key_.emplace(g.key, id);  // the last step that can throw
+  guides_.insert(std::move(g));
   return id;
 }
 
@@ -277,6 +304,7 @@ std::optional<GuideId> Organisation::find_guide(std::string_view key) const {
 
 ConversationFacts Organisation::check_conversation(const ConversationSpec& spec) const {
   relationship(spec.relationship);
+  check_date(spec.date, "conversation date");
   check_enum(spec.kind, conversation_kind_count, "conversation kind");
   const Guide& g = guide(spec.guide);
   for (auto [value, what] : {std::pair{spec.score, "score"}, std::pair{spec.self_assessment, "self-assessment"}})
@@ -297,6 +325,13 @@ std::vector<detail::AnswerRow> Organisation::check_answers(const Guide& g, const
     rows.push_back(AnswerRow{0, std::uint32_t(*q), 0, std::uint32_t(a.text.size())});
   }
   return rows;
+}
+
+void Organisation::room_for_answers(const std::vector<Answer>& answers) {
+  std::size_t text = text_.size();
+  for (const Answer& a : answers) text += a.text.size();
+  room_for(text_, text);
+  room_for(answers_, answers_.size() + answers.size());
 }
 
 void Organisation::store_answers(ConversationId id, std::vector<AnswerRow> rows, const std::vector<Answer>& answers) {
@@ -327,12 +362,23 @@ std::size_t Organisation::drop_answers(ConversationId id) {
 }
 
 void Organisation::compact_text_if_due() {
-  if (text_garbage_ > 0 && text_garbage_ * 2 >= text_.size()) compact_text();
+  if (text_garbage_ > 0 && text_garbage_ * 2 >= text_.size()) {
+    // Housekeeping, like merging the conversation table: the garbage is zeros already, so out of
+    // memory the arena keeps it until a later change tries again, and the calling change has succeeded.
+    try {
+      compact_text();
+    } catch (const std::bad_alloc&) {
+    }
+  }
 }
 
 void Organisation::compact_text() {
   std::string packed;
-  packed.reserve(text_.size() - text_garbage_);
+  packed.reserve(text_.size() - text_garbage_);  // the only step that can throw
+  pack_text(packed);
+}
+
+void Organisation::pack_text(std::string& packed) {
   for (AnswerRow& r : answers_) {
     auto offset = packed.size();
     packed.append(text_, r.offset, r.length);
@@ -347,9 +393,10 @@ ConversationId Organisation::add_conversation(const ConversationSpec& spec) {
   ConversationFacts facts = check_conversation(spec);
   auto rows = check_answers(guide(spec.guide), spec.answers);
   if (conversations_.id_bound() == ConversationTable::no_row) throw ValidationError("too many conversations");
-  ConversationId id = conversations_.append(facts);
+  room_for_answers(spec.answers);
+  const ConversationId id = conversations_.append(facts);  // all or nothing; the last step that can throw
   store_answers(id, std::move(rows), spec.answers);
-  conversations_.merge_if_due();
+  conversations_.merge_if_due();  // housekeeping: does not fail the change
   return id;
 }
 
@@ -363,16 +410,18 @@ ConversationId Organisation::add_conversations(const ConversationColumns& c) {
   const detail::RowChecks checks(relationships_, guides_);
   for (std::size_t i = 0; i < n; ++i) {
     auto self = c.self_assessments.empty() ? ConversationTable::no_score : c.self_assessments[i];
-    if (!checks.ok(c.relationships[i], c.kinds[i], c.guides[i], c.scores[i], self))
+    if (!checks.ok(c.relationships[i], c.dates[i], c.kinds[i], c.guides[i], c.scores[i], self))
       throw ValidationError("conversation row " + std::to_string(i) + ": " +
-                            checks.reason(c.relationships[i], c.kinds[i], c.guides[i], c.scores[i], self));
+                            checks.reason(c.relationships[i], c.dates[i], c.kinds[i], c.guides[i], c.scores[i], self));
   }
   ConversationTable& t = conversations_;
-  ConversationId first{t.id_bound()};
+  const ConversationId first{t.id_bound()};
   const std::size_t old_rows = t.rows();
-  // No exact reserve here: it would reallocate every column on each sync; the vectors grow
-  // geometrically on their own, so small incremental inserts stay O(rows added).
-  t.row_of_.resize(first.value + std::uint32_t(n));
+  // Allocate first: room in every column, growing geometrically (an exact reserve would reallocate
+  // every column on each sync; so small incremental inserts stay O(rows added)), then the id index's
+  // pages, which extend() undoes if it cannot get them all. Nothing after it can throw.
+  t.make_room(old_rows + n);
+  t.row_of_.extend(first.value + std::uint32_t(n));
   t.ids_.resize(old_rows + n);
   for (std::size_t i = 0; i < n; ++i) {
     t.ids_[old_rows + i] = first.value + std::uint32_t(i);
@@ -388,7 +437,7 @@ ConversationId Organisation::add_conversations(const ConversationColumns& c) {
   else
     t.self_.insert(t.self_.end(), c.self_assessments.begin(), c.self_assessments.end());
   t.live_ += n;
-  t.merge_if_due();
+  t.merge_if_due();  // housekeeping: does not fail the change
   return first;
 }
 
@@ -423,15 +472,16 @@ void Organisation::update_conversation(ConversationId id, const ConversationSpec
                             ErrorCode::conflict);
     made_here.push_back(a.id);
   }
-  conversations_.set(*row, facts);
+  room_for_answers(spec.answers);
+  conversations_.set(*row, facts);  // all or nothing; the last step that can throw
   drop_answers(id);
   store_answers(id, std::move(rows), spec.answers);
-  compact_text_if_due();
   for (AgreementId a : made_here) agreements_.slot(a).made = spec.date;
+  compact_text_if_due();  // housekeeping: does not fail the change
 }
 
 void Organisation::drop_conversation(ConversationId id, std::size_t row) {
-  std::vector<AgreementId> made_here;
+  std::vector<AgreementId> made_here;  // the last allocation: the steps below cannot throw
   for (const Agreement& a : agreements_)
     if (a.conversation == id) made_here.push_back(a.id);
   for (AgreementId a : made_here) {
@@ -446,13 +496,15 @@ void Organisation::remove_conversation(ConversationId id) {
   auto row = conversations_.row_of(id);
   if (!row) throw NotFoundError("unknown conversation id " + std::to_string(id.value));
   drop_conversation(id, *row);
-  compact_text_if_due();
+  compact_text_if_due();  // housekeeping: neither fails the change
   conversations_.merge_if_due();
 }
 
 void Organisation::compact() {
-  conversations_.merge();
-  if (text_garbage_) compact_text();
+  std::string packed;
+  if (text_garbage_) packed.reserve(text_.size() - text_garbage_);
+  conversations_.merge();  // all or nothing; the last step that can throw
+  if (text_garbage_) pack_text(packed);
 }
 
 // ------------------------------------------------------------------------------------- agreements
@@ -460,11 +512,13 @@ void Organisation::compact() {
 AgreementId Organisation::add_agreement(AgreementSpec spec) {
   ConversationFacts f = conversation(spec.conversation);
   live_unit(spec.owner, "owner");
+  check_date(spec.due, "agreement due date");
   if (spec.due < f.date)
     throw ValidationError("agreement due " + spec.due.iso() + ", before it was made on " + f.date.iso());
   Agreement a;
   static_cast<AgreementSpec&>(a) = std::move(spec);
   a.made = f.date;
+  room_for_one(agreements_.slots_);  // then the insert cannot throw
   return agreements_.insert(std::move(a));
 }
 
@@ -472,6 +526,7 @@ void Organisation::close_agreement(AgreementId id, AgreementStatus status, Date 
   const Agreement& a = agreement(id);
   check_enum(status, agreement_status_count, "agreement status");
   if (status == AgreementStatus::open) throw ValidationError("an agreement is closed as kept, broken or dropped, not open");
+  check_date(date, "closing date");
   if (a.status != AgreementStatus::open)
     throw ValidationError("agreement " + std::to_string(id.value) + " is already " + std::string(to_string(a.status)),
                           ErrorCode::conflict);
@@ -494,9 +549,11 @@ void Organisation::remove_agreement(AgreementId id) {
 ComplaintId Organisation::add_complaint(ComplaintSpec spec) {
   relationship(spec.relationship);
   check_enum(spec.severity, 4, "severity");
+  check_date(spec.received, "complaint date");
   Complaint c;
   static_cast<ComplaintSpec&>(c) = std::move(spec);
   c.steps[0] = c.received;
+  room_for_one(complaints_.slots_);  // then the insert cannot throw
   return complaints_.insert(std::move(c));
 }
 
@@ -504,6 +561,7 @@ void Organisation::advance_complaint(ComplaintId id, ComplaintStage stage, Date 
   const Complaint& c = complaint(id);
   check_enum(stage, complaint_stage_count, "complaint stage");
   check_enum(outcome, 4, "complaint outcome");
+  check_date(date, "complaint step date");
   ComplaintStage now = c.stage();
   if (stage <= now)
     throw ValidationError("complaint " + std::to_string(id.value) + " is already " + std::string(to_string(now)) +
@@ -533,12 +591,14 @@ void Organisation::remove_complaint(ComplaintId id) {
 ReferralId Organisation::add_referral(ReferralSpec spec) {
   const Relationship& r = relationship(spec.relationship);
   check_enum(spec.target, 2, "referral target");
+  check_date(spec.date, "referral date");
   if (spec.referred) {
     live_unit(*spec.referred, "referred");
     if (r.involves(*spec.referred)) throw ValidationError("a referral names a third party, not one of the relationship's units");
   }
   Referral x;
   static_cast<ReferralSpec&>(x) = std::move(spec);
+  room_for_one(referrals_.slots_);  // then the insert cannot throw
   return referrals_.insert(std::move(x));
 }
 
@@ -549,6 +609,7 @@ void Organisation::set_referral_outcome(ReferralId id, ReferralOutcome outcome, 
   if (x.outcome != ReferralOutcome::pending)
     throw ValidationError("referral " + std::to_string(id.value) + " is already " + std::string(to_string(x.outcome)),
                           ErrorCode::conflict);
+  check_date(date, "referral outcome date");
   if (date < x.date) throw ValidationError("referral " + std::to_string(id.value) + " cannot end before it was made");
   Referral& m = referrals_.slot(id);
   m.outcome = outcome;
@@ -566,67 +627,90 @@ ErasureReport Organisation::erase_person(UnitId id) {
   const Unit& person = live_unit(id, "");
   if (person.kind != UnitKind::person && person.kind != UnitKind::candidate)
     throw ValidationError("unit '" + person.key + "' is a " + std::string(to_string(person.kind)) + ", not a person");
-  ErasureReport report;
-  std::vector<RelationshipId> rels(relationships_of_[id.value].begin(), relationships_of_[id.value].end());
-  auto erase_agreement = [&](AgreementId a) {
-    wipe(agreements_.slot(a).text);
-    agreements_.erase(a);
-    ++report.agreements;
-  };
+
+  // Everything that can fail to allocate comes first: what to erase, room for the children's move,
+  // the packed text arena, and the conversation table merged without the person's rows. Then only
+  // steps that cannot throw: out of memory, the organisation is as it was; once done, nothing of the
+  // person is left, neither tombstones nor text (wiped before it is released).
+  const std::vector<RelationshipId> rels(relationships_of_[id.value].begin(), relationships_of_[id.value].end());
+  std::vector<std::uint32_t> rel_ids(rels.size());
+  for (std::size_t i = 0; i < rels.size(); ++i) rel_ids[i] = rels[i].value;
+  std::sort(rel_ids.begin(), rel_ids.end());
+  auto on_rels = [&](RelationshipId r) { return std::binary_search(rel_ids.begin(), rel_ids.end(), r.value); };
+
+  std::vector<std::uint32_t> rows;  // the person's live conversation rows, ascending
   for (RelationshipId rid : rels) {
-    std::vector<std::pair<ConversationId, std::size_t>> convs;
     auto [lo, hi] = conversations_.sorted_range(rid);
     for (auto row = lo; row < hi; ++row)
-      if (conversations_.live(row)) convs.emplace_back(ConversationId{conversations_.ids()[row]}, row);
-    for (auto row = conversations_.sorted_rows(); row < conversations_.rows(); ++row)
-      if (conversations_.live(row) && conversations_.relationships()[row] == rid.value)
-        convs.emplace_back(ConversationId{conversations_.ids()[row]}, row);
-    for (auto [cid, row] : convs) {
-      std::vector<AgreementId> made_here;
-      for (const Agreement& a : agreements_)
-        if (a.conversation == cid) made_here.push_back(a.id);
-      for (AgreementId a : made_here) erase_agreement(a);
-      report.answers += drop_answers(cid);
-      conversations_.remove(row);
-      ++report.conversations;
-    }
-    std::vector<ComplaintId> complaints;
-    for (const Complaint& c : complaints_)
-      if (c.relationship == rid) complaints.push_back(c.id);
-    for (ComplaintId c : complaints) {
-      wipe(complaints_.slot(c).text);
-      complaints_.erase(c);
-      ++report.complaints;
-    }
-    std::vector<ReferralId> referrals;
-    for (const Referral& x : referrals_)
-      if (x.relationship == rid) referrals.push_back(x.id);
-    for (ReferralId x : referrals) referrals_.erase(x), ++report.referrals;
+      if (conversations_.live(row)) rows.push_back(std::uint32_t(row));
+  }
+  for (auto row = conversations_.sorted_rows(); row < conversations_.rows(); ++row)
+    if (conversations_.live(row) && on_rels(RelationshipId{conversations_.relationships()[row]}))
+      rows.push_back(std::uint32_t(row));
+  std::sort(rows.begin(), rows.end());
+  std::vector<std::uint32_t> convs(rows.size());  // their ids, ascending
+  for (std::size_t i = 0; i < rows.size(); ++i) convs[i] = conversations_.ids()[rows[i]];
+  std::sort(convs.begin(), convs.end());
+  auto in_convs = [&](ConversationId c) { return std::binary_search(convs.begin(), convs.end(), c.value); };
+
+  std::vector<AgreementId> agreements;  // made in their conversations, or owned by them
+  for (const Agreement& a : agreements_)
+    if (a.owner == id || in_convs(a.conversation)) agreements.push_back(a.id);
+  std::vector<ComplaintId> complaints;
+  for (const Complaint& c : complaints_)
+    if (on_rels(c.relationship)) complaints.push_back(c.id);
+  std::vector<ReferralId> referrals;  // on their relationships, or naming them
+  for (const Referral& x : referrals_)
+    if (on_rels(x.relationship) || x.referred == id) referrals.push_back(x.id);
+
+  const std::optional<UnitId> parent = person.parent;
+  if (parent) room_for(children_[parent->value], children_[parent->value].size() + children_[id.value].size());
+
+  std::size_t garbage = text_garbage_;  // after their answers are dropped
+  for (std::uint32_t c : convs) {
+    auto r = std::lower_bound(answers_.begin(), answers_.end(), c,
+                              [](const AnswerRow& a, std::uint32_t v) { return a.conversation < v; });
+    for (; r != answers_.end() && r->conversation == c; ++r) garbage += r->length;
+  }
+  std::string packed;
+  if (garbage) packed.reserve(text_.size() - garbage);
+
+  conversations_.merge(rows);  // drops their rows and every tombstone; all or nothing, the last step that can throw
+
+  // Nothing below can throw.
+  ErasureReport report;
+  report.relationships = rels.size();
+  report.conversations = rows.size();
+  report.agreements = agreements.size();
+  report.complaints = complaints.size();
+  report.referrals = referrals.size();
+  for (AgreementId a : agreements) {
+    wipe(agreements_.slot(a).text);
+    agreements_.erase(a);
+  }
+  for (std::uint32_t c : convs) report.answers += drop_answers(ConversationId{c});
+  for (ComplaintId c : complaints) {
+    wipe(complaints_.slot(c).text);
+    complaints_.erase(c);
+  }
+  for (ReferralId x : referrals) referrals_.erase(x);
+  for (RelationshipId rid : rels) {
     Relationship& r = relationships_.slot(rid);
     relationship_by_pair_[int(r.bond)].erase(pair_key(r));
-    relationships_of_[r.other(id).value].erase(
-        std::find(relationships_of_[r.other(id).value].begin(), relationships_of_[r.other(id).value].end(), rid));
+    auto& others = relationships_of_[r.other(id).value];
+    others.erase(std::find(others.begin(), others.end(), rid));
     wipe(r.label);
     relationships_.erase(rid);
-    ++report.relationships;
   }
   relationships_of_[id.value].clear();
-  std::vector<AgreementId> owned;
-  for (const Agreement& a : agreements_)
-    if (a.owner == id) owned.push_back(a.id);
-  for (AgreementId a : owned) erase_agreement(a);
-  std::vector<ReferralId> naming;
-  for (const Referral& x : referrals_)
-    if (x.referred == id) naming.push_back(x.id);
-  for (ReferralId x : naming) referrals_.erase(x), ++report.referrals;
 
   Unit& u = units_.slot(id);
   for (UnitId c : children_[id.value]) {
-    units_.slot(c).parent = u.parent;
-    if (u.parent) insert_child(children_[u.parent->value], c);
+    units_.slot(c).parent = parent;
+    if (parent) insert_child(children_[parent->value], c);  // room made above
   }
   children_[id.value].clear();
-  if (u.parent) std::erase(children_[u.parent->value], id);
+  if (parent) std::erase(children_[parent->value], id);
   for (std::size_t i = 0; i < units_.id_bound(); ++i)
     if (units_.contains(UnitId{std::uint32_t(i)}) && units_.slot(UnitId{std::uint32_t(i)}).payer == id)
       units_.slot(UnitId{std::uint32_t(i)}).payer.reset();
@@ -636,9 +720,7 @@ ErasureReport Organisation::erase_person(UnitId id) {
   wipe(u.name);
   units_.erase(id);
 
-  // Drop the tombstones and the wiped text now, so nothing of the person is left in memory.
-  conversations_.merge();
-  if (text_garbage_) compact_text();
+  if (text_garbage_) pack_text(packed);  // rewrites the arena without the wiped bytes, wiping the old one
   return report;
 }
 

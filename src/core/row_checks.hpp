@@ -21,9 +21,10 @@ class RowChecks {
   }
 
   /// Why the row is invalid, or an empty string.
-  std::string reason(std::uint32_t rel, std::uint8_t kind, std::uint32_t guide, std::uint8_t score,
-                     std::uint8_t self) const {
+  std::string reason(std::uint32_t rel, std::int32_t date, std::uint8_t kind, std::uint32_t guide,
+                     std::uint8_t score, std::uint8_t self) const {
     if (rel >= rel_live_.size() || !rel_live_[rel]) return "unknown relationship id " + std::to_string(rel);
+    if (!Date{date}.in_range()) return "date " + std::to_string(date) + " (days since 1970-01-01) is outside the years 1-9999";
     if (kind >= conversation_kind_count) return "invalid conversation kind " + std::to_string(kind);
     if (guide >= guide_live_.size() || !guide_live_[guide]) return "unknown guide id " + std::to_string(guide);
     if (!on_scale(guide, score)) return "score " + std::to_string(score) + " is outside the guide's scale";
@@ -31,8 +32,10 @@ class RowChecks {
     return {};
   }
   /// The same test without building a message: the fast path of a pass over millions of rows.
-  bool ok(std::uint32_t rel, std::uint8_t kind, std::uint32_t guide, std::uint8_t score, std::uint8_t self) const {
-    return rel < rel_live_.size() && rel_live_[rel] && kind < conversation_kind_count && guide < guide_live_.size() &&
+  bool ok(std::uint32_t rel, std::int32_t date, std::uint8_t kind, std::uint32_t guide, std::uint8_t score,
+          std::uint8_t self) const {
+    return rel < rel_live_.size() && rel_live_[rel] && Date{date}.in_range() && kind < conversation_kind_count &&
+           guide < guide_live_.size() &&
            guide_live_[guide] && on_scale(guide, score) && on_scale(guide, self);
   }
 

@@ -202,5 +202,10 @@ void check_years(int first_year, int last_year, int max_years) {
                           ": need first <= last, at most " + std::to_string(max_years) + " years");
 }
 
+void check_as_of(Date as_of) {
+  if (!as_of.in_range())
+    throw ValidationError("as-of date " + std::to_string(as_of.days) + " (days since 1970-01-01) is outside the years 1-9999");
+}
+
 }  // namespace detail
 }  // namespace rapport::score

@@ -42,6 +42,7 @@ bool kind_in(std::uint8_t kinds, std::uint8_t k) { return k < conversation_kind_
 }  // namespace
 
 CoverageResult coverage(const Organisation& org, const Scope& scope, Date as_of, std::uint8_t kinds, const Options& options) {
+  detail::check_as_of(as_of);
   auto rels = detail::involved_relationships(org, scope);
   std::vector<std::int32_t> latest(rels.size(), never);
   const ConversationTable& t = org.conversations();
@@ -62,6 +63,7 @@ void LatestDates::merge(const LatestDates& o) {
 }
 
 LatestDates latest_dates(const Organisation& org, Date as_of, std::uint8_t kinds) {
+  detail::check_as_of(as_of);
   LatestDates l;
   l.as_of = as_of;
   l.kinds = kinds;
@@ -140,6 +142,7 @@ bool counts_in(const Agreement& a, Period period) { return period.contains(a.due
 }  // namespace
 
 ReliabilityState reliability_state(const Organisation& org, const Scope& scope, Period period, Date as_of) {
+  detail::check_as_of(as_of);
   ReliabilityState s;
   for_each_agreement(org, scope, [&](const Agreement& a) {
     if (a.status == AgreementStatus::open && a.due < as_of) ++s.open_overdue;

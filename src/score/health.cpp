@@ -143,6 +143,7 @@ void RetentionWeights::validate() const {
 
 HealthResult health(const Organisation& org, const Scope& scope, Date as_of, const HealthWeights& weights,
                     const Options& options) {
+  detail::check_as_of(as_of);
   weights.validate();
   options.privacy.validate();
   HealthResult h;
@@ -229,6 +230,7 @@ HealthResult health(const Organisation& org, const Scope& scope, Date as_of, con
 
 RetentionRisk retention_risk(const Organisation& org, UnitId employee, Date as_of, const RetentionWeights& weights,
                              const Options& options) {
+  detail::check_as_of(as_of);
   weights.validate();
   RetentionRisk x;
   x.employee = employee;

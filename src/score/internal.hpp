@@ -131,5 +131,7 @@ inline double variance_of(std::int64_t n, std::int64_t s, std::int64_t q) {
 
 /// Years of [first, last] as periods; checks the range.
 void check_years(int first_year, int last_year, int max_years);
+/// An `as_of` date must be one rapport could store (years 1-9999): scores subtract dates from it.
+void check_as_of(Date as_of);
 
 }  // namespace rapport::score::detail

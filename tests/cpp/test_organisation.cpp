@@ -221,6 +221,31 @@ TEST_CASE("bulk insert is all or nothing", "[conversation][bulk]") {
   CHECK(o.conversations().size() == 3);
 }
 
+TEST_CASE("dates outside the years 1-9999 are refused everywhere they enter", "[validation][date]") {
+  Sample s;
+  auto& o = s.org;
+  const Date too_early{Date::min_days - 1}, too_late{Date::max_days + 1};
+  CHECK(Date{Date::min_days}.iso() == "0001-01-01");
+  CHECK(Date{Date::max_days}.iso() == "9999-12-31");
+  for (Date bad : {too_early, too_late, Date{INT32_MIN}, Date{INT32_MAX}}) {
+    CHECK(code_of([&] {
+            o.add_conversation({s.payroll_sales, bad, ConversationKind::customer_review, customer_review_guide, 5, {}, {}});
+          }) == ErrorCode::invalid_argument);
+    std::vector<std::uint32_t> rels{s.payroll_sales.value}, guides{0};
+    std::vector<std::int32_t> dates{bad.days};
+    std::vector<std::uint8_t> kinds{0}, scores{5};
+    CHECK(code_of([&] { o.add_conversations({rels, dates, kinds, guides, scores, {}}); }) == ErrorCode::invalid_argument);
+    CHECK(code_of([&] { o.add_complaint({s.payroll_sales, bad, Severity::low, ""}); }) == ErrorCode::invalid_argument);
+    CHECK(code_of([&] { o.add_referral({s.payroll_sales, bad, ReferralTarget::customer, {}}); }) == ErrorCode::invalid_argument);
+  }
+  CHECK(o.conversations().size() == 0);
+  auto c = o.add_conversation({s.payroll_sales, Date{Date::max_days - 1}, ConversationKind::customer_review, customer_review_guide, 5, {}, {}});
+  CHECK(code_of([&] { o.add_agreement({c, s.payroll, "x", too_late}); }) == ErrorCode::invalid_argument);
+  auto a = o.add_agreement({c, s.payroll, "x", Date{Date::max_days}});
+  CHECK(code_of([&] { o.close_agreement(a, AgreementStatus::kept, too_late); }) == ErrorCode::invalid_argument);
+  CHECK(o.agreement(a).status == AgreementStatus::open);
+}
+
 TEST_CASE("erasing a person removes everything about them", "[privacy]") {
   Sample s;
   auto& o = s.org;

@@ -16,9 +16,7 @@
 #include "common.hpp"
 #include "rapport/archive.hpp"
 #include "rapport/error.hpp"
-#ifdef RAPPORT_HARDENING_HAVE_IO
 #include "rapport/io/csv.hpp"
-#endif
 
 using namespace rapport;
 using namespace hardening;
@@ -168,7 +166,6 @@ TEST_CASE("a deep hierarchy loads in bounded memory", "[hardening][bounded]") {
               o.peak, double(o.peak) / double(bytes.size()));
 }
 
-#ifdef RAPPORT_HARDENING_HAVE_IO
 
 namespace {
 
@@ -257,4 +254,3 @@ TEST_CASE("hostile CSV folders are imported or refused in bounded memory", "[har
   }
 }
 
-#endif
