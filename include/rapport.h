@@ -969,11 +969,121 @@ RAPPORT_API rapport_status rapport_cost_of_loss_estimate(double risk, double ann
                                                          rapport_replacement_cost preset,
                                                          rapport_cost_of_loss* out_result);
 
+/* --- SERVQUAL ------------------------------------------------------------------------------------ */
+/*
+ * A SERVQUAL questionnaire is an ordinary guide whose question keys are `<dimension>.expectation` and
+ * `<dimension>.perception` (optionally with an item between: `reliability.on_time.perception`), the
+ * dimension one of tangibles, reliability, responsiveness, assurance, empathy. Each answer is the
+ * integer on the guide's scale written as the answer text ("6"), recorded with rapport_conversation_add
+ * (the conversation's score may be RAPPORT_NO_SCORE). One conversation is one respondent's
+ * questionnaire. rapport_guide_add_servqual creates such a guide.
+ */
+
+/** The SERVQUAL dimensions, in rapport_servqual.dimensions order. Values are stable. */
+typedef enum rapport_servqual_dimension {
+  RAPPORT_SERVQUAL_TANGIBLES = 0,
+  RAPPORT_SERVQUAL_RELIABILITY = 1,
+  RAPPORT_SERVQUAL_RESPONSIVENESS = 2,
+  RAPPORT_SERVQUAL_ASSURANCE = 3,
+  RAPPORT_SERVQUAL_EMPATHY = 4
+} rapport_servqual_dimension;
+/** The number of SERVQUAL dimensions: the length of rapport_servqual.dimensions and of the optional
+ *  `out_records` array of rapport_score_servqual. */
+#define RAPPORT_SERVQUAL_DIMENSIONS 5
+
+/** What a SERVQUAL value measures. Values are stable. */
+typedef enum rapport_servqual_mode {
+  RAPPORT_SERVQUAL_GAP = 0,              /**< perception - expectation, over items answered with both */
+  RAPPORT_SERVQUAL_PERCEPTIONS_ONLY = 1  /**< the mean perception (SERVPERF); expectations ignored */
+} rapport_servqual_mode;
+
+/** One dimension of a SERVQUAL result. Privacy applies per dimension (its distinct respondents): only a
+ *  RAPPORT_SCORE_OK dimension may be shown; the others hold 0 in every double field. */
+typedef struct rapport_servqual_dimension_result {
+  rapport_servqual_dimension dimension;
+  rapport_score_status status;
+  int64_t n;            /**< items counted in the mode's value (pairs in gap mode, perceptions otherwise) */
+  int64_t respondents;  /**< distinct respondents who answered the dimension */
+  double perception;    /**< mean perception, on the scale */
+  double expectation;   /**< mean expectation, on the scale (0 in perceptions-only mode) */
+  double value;         /**< gap mode: mean(perception - expectation); perceptions only: mean perception */
+} rapport_servqual_dimension_result;
+
+typedef struct rapport_servqual {
+  rapport_score_status status;  /**< OK when at least one dimension is OK; else NO_DATA or a suppression */
+  rapport_servqual_mode mode;
+  int32_t scale_min;            /**< the questionnaires' scale; -1 and -1 when none was found */
+  int32_t scale_max;
+  int64_t invalid_answers;      /**< SERVQUAL answers skipped: not an integer on the scale */
+  double overall;               /**< unweighted mean of the OK dimensions' values (0 unless status is OK) */
+  rapport_servqual_dimension_result dimensions[RAPPORT_SERVQUAL_DIMENSIONS];  /**< by rapport_servqual_dimension */
+} rapport_servqual;
+
+/** Adds a SERVQUAL guide (kind ad hoc) with the questions `<dimension>.expectation` and
+ *  `<dimension>.perception` for the five dimensions, worded in English and German, under the unique
+ *  `key` (required; "servqual" is the customary one) and on the scale `scale_min` < `scale_max` <= 254
+ *  (1-7 is the customary one). `key` is caller-owned and copied. RAPPORT_DUPLICATE when the key is
+ *  taken. */
+RAPPORT_API rapport_status rapport_guide_add_servqual(rapport_org* org, const char* key, int32_t scale_min,
+                                                      int32_t scale_max, rapport_guide_id* out_id);
+
+/** SERVQUAL at `scope` per dimension, in `mode`, over the SERVQUAL questionnaires the filter selects
+ *  (they must share one scale, else RAPPORT_INVALID_ARGUMENT: filter by guide). Returns RAPPORT_OK when
+ *  `out_result->status` is OK, else RAPPORT_NO_DATA or RAPPORT_SUPPRESSED with the struct still filled;
+ *  with RAPPORT_OK single dimensions may still be withheld (their own status says so). `*out_result`
+ *  (caller-owned) is reset first to NO_DATA in every status, scale -1, values 0.
+ *  `out_records` is NULL (do not explain) or a caller-owned array of RAPPORT_SERVQUAL_DIMENSIONS lists,
+ *  all reset first; list d receives the conversations behind dimension d's value when that dimension is
+ *  OK (their contributions add up to it), else it stays empty. Each list is library-owned: free every
+ *  one with rapport_contribution_list_free. */
+RAPPORT_API rapport_status rapport_score_servqual(const rapport_org* org, const rapport_scope* scope,
+                                                  const rapport_filter* filter, const rapport_privacy* privacy,
+                                                  rapport_servqual_mode mode, rapport_servqual* out_result,
+                                                  rapport_contribution_list* out_records);
+
+/* --- free-text answers under privacy ------------------------------------------------------------- */
+
+/** One free-text answer as returned by rapport_score_free_text; part of a rapport_text_answer_list. */
+typedef struct rapport_text_answer {
+  rapport_conversation_id conversation;  /**< the conversation that gave it */
+  const char* text;                      /**< UTF-8, never NULL, never "" */
+} rapport_text_answer;
+
+/** A library-owned list of free-text answers; every `items[i].text` points into the same allocation.
+ *  Empty lists have items == NULL and len == 0. Free with rapport_text_answer_list_free. */
+typedef struct rapport_text_answer_list {
+  rapport_text_answer* items;
+  size_t len;
+} rapport_text_answer_list;
+/** Frees the list and resets `*answers` to empty. NULL and an empty list are accepted; a copy of a
+ *  freed list, or a list the library did not return, gives RAPPORT_MISUSE and is left alone. */
+RAPPORT_API rapport_status rapport_text_answer_list_free(rapport_text_answer_list* answers);
+
+/** How many answered, and whether the texts may be shown. */
+typedef struct rapport_free_text {
+  rapport_score_status status;  /**< OK: the texts are in the list; otherwise the list is empty */
+  int64_t respondents;          /**< distinct respondents among the conversations that answered */
+} rapport_free_text;
+
+/** The non-empty free-text answers to the guide question `question_key` (required, caller-owned) at
+ *  `scope`, over the conversations the filter selects, in conversation order. An aggregate (every level
+ *  but one relationship) needs `privacy->min_group_text` distinct respondents (default 10), and
+ *  complementary suppression applies with that minimum; one relationship's answers are named and
+ *  never withheld. Returns RAPPORT_OK with the texts, or RAPPORT_NO_DATA / RAPPORT_SUPPRESSED with
+ *  `out_result` filled and `*out_answers` empty, so that a withheld group is told apart from one that
+ *  gave no answers. `*out_answers` is library-owned: free it with rapport_text_answer_list_free. */
+RAPPORT_API rapport_status rapport_score_free_text(const rapport_org* org, const rapport_scope* scope,
+                                                   const char* question_key, const rapport_filter* filter,
+                                                   const rapport_privacy* privacy, rapport_free_text* out_result,
+                                                   rapport_text_answer_list* out_answers);
+
 /* --- batch scores: every unit, subtree or relationship in one pass ------------------------------ */
 
 /** The result of a batch: columns with one row per unit (or relationship) id, row i = id i, with
- *  RAPPORT_SCORE_NO_DATA for ids that name nothing. Immutable once made: share it between threads
- *  freely. Destroy with rapport_scores_destroy. */
+ *  RAPPORT_SCORE_NO_DATA for ids that name nothing (rapport_score_unit_years: one row per unit and
+ *  year, see there). Which columns a result has depends on the function that made it (see
+ *  rapport_score_column). Immutable once made: share it between threads freely. Library-owned: destroy
+ *  with rapport_scores_destroy. */
 typedef struct rapport_scores rapport_scores;
 
 /** Whose view a per-unit batch takes. Values are stable. */
@@ -1003,20 +1113,58 @@ RAPPORT_API rapport_status rapport_score_subtrees(const rapport_org* org, const 
 RAPPORT_API rapport_status rapport_score_relationships(const rapport_org* org, const rapport_filter* filter,
                                                        const rapport_batch_options* options,
                                                        rapport_scores** out_scores);
+/** The latest scored conversation of every relationship (by date, then conversation id), on any
+ *  scale: row i = relationship i, with the columns ID, STATUS (OK, or NO_DATA when the relationship has
+ *  no scored conversation the filter selects; one-to-one, so never suppressed), CONVERSATION
+ *  (RAPPORT_NO_ID when none), DATE, SCORE (on that conversation's guide's scale) and SCORE_NORMALISED
+ *  (0-100); DATE and SCORE hold 0 where STATUS is not OK. `filter` (caller-owned) may be NULL.
+ *  `*out_scores` is library-owned: destroy it with rapport_scores_destroy. */
+RAPPORT_API rapport_status rapport_score_latest(const rapport_org* org, const rapport_filter* filter,
+                                                rapport_scores** out_scores);
+/** Every unit's mean satisfaction per calendar year `first_year`..`last_year` (at most 32 years, within
+ *  1-9998) and the change against the year before, in one pass. Rows are unit-major:
+ *  row = unit * (last_year - first_year + 1) + (year - first_year), for every unit id. Columns: ID (the
+ *  unit id), YEAR, STATUS (of the year's mean: primary suppression per unit and year), N, RESPONDENTS,
+ *  MEAN, SD (on the options' scale), CHANGE_STATUS (of the change: OK only when both years are OK; never
+ *  OK for first_year), DELTA (mean minus the year before's, on the scale), DELTA_SE (Welch, sample
+ *  variances) and HAS_SE (1 where DELTA_SE is valid: both years have at least two answers). MEAN and SD
+ *  hold 0 where STATUS is not OK, DELTA and DELTA_SE where CHANGE_STATUS is not OK. The filter's period
+ *  must be unset (the years are the periods), else RAPPORT_INVALID_ARGUMENT. `filter` and `options`
+ *  (caller-owned) may be NULL; the options' NPS preset is not used. `*out_scores` is library-owned:
+ *  destroy it with rapport_scores_destroy. */
+RAPPORT_API rapport_status rapport_score_unit_years(const rapport_org* org, int32_t first_year, int32_t last_year,
+                                                    const rapport_filter* filter,
+                                                    const rapport_batch_options* options,
+                                                    rapport_scores** out_scores);
+/** Every unit's local optimiser index (as rapport_score_local_optimiser, for all units in one pass):
+ *  row i = unit i, with the columns ID, STATUS (NO_DATA unless both the payer chain and the fabric
+ *  rated the unit; SUPPRESSED when the fabric has too few respondents), N_PAYER, N_FABRIC,
+ *  RESPONDENTS_FABRIC (filled whatever the status), PAYER_MEAN, FABRIC_MEAN, INDEX, SE, HAS_SE and
+ *  FLAGGED (all 0 where STATUS is not OK). `filter`, `options` and `privacy` (caller-owned) may be
+ *  NULL. `*out_scores` is library-owned: destroy it with rapport_scores_destroy. */
+RAPPORT_API rapport_status rapport_score_local_optimisers(const rapport_org* org, const rapport_filter* filter,
+                                                          const rapport_local_optimiser_options* options,
+                                                          const rapport_privacy* privacy,
+                                                          rapport_scores** out_scores);
 /** Destroys a batch result; every column pointer borrowed from it dies with it. NULL is accepted;
  *  a destroyed or wrong-type handle gives RAPPORT_MISUSE. */
 RAPPORT_API rapport_status rapport_scores_destroy(rapport_scores* scores);
 
 typedef struct rapport_scores_info {
   uint64_t rows;                /**< every column has this many values, except the NPS ones when !has_nps */
-  int64_t skipped_other_scale;  /**< scored conversations left out because their guide has another scale */
+  int64_t skipped_other_scale;  /**< scored conversations left out because their guide has another scale
+                                     (0 for rapport_score_latest and _local_optimisers, which take any scale) */
   int32_t has_nps;              /**< 1 when the NPS columns are filled (a 0-10 scale), else 0 (length 0) */
 } rapport_scores_info;
 RAPPORT_API rapport_status rapport_scores_get_info(const rapport_scores* scores, rapport_scores_info* out_info);
 
-/** The columns of a batch result, with their element type. Values are stable. */
+/** The columns of a batch result, with their element type. Values are stable. Which batch has which
+ *  column: ID and STATUS every batch; N to NPS_SE rapport_score_units, _subtrees and _relationships;
+ *  CONVERSATION to SCORE_NORMALISED rapport_score_latest; N, RESPONDENTS, MEAN, SD and YEAR to HAS_SE
+ *  rapport_score_unit_years; HAS_SE and N_PAYER to FLAGGED rapport_score_local_optimisers. Asking a
+ *  batch for a column it does not have gives RAPPORT_INVALID_ARGUMENT. */
 typedef enum rapport_score_column {
-  RAPPORT_COLUMN_ID = 0,               /**< uint32_t: unit or relationship id (= row) */
+  RAPPORT_COLUMN_ID = 0,               /**< uint32_t: unit or relationship id (= row, except unit_years) */
   RAPPORT_COLUMN_STATUS = 1,           /**< uint8_t: rapport_score_status; only OK rows may be shown */
   RAPPORT_COLUMN_N = 2,                /**< int64_t */
   RAPPORT_COLUMN_RESPONDENTS = 3,      /**< int64_t */
@@ -1027,7 +1175,24 @@ typedef enum rapport_score_column {
   RAPPORT_COLUMN_PASSIVES = 8,         /**< int64_t */
   RAPPORT_COLUMN_DETRACTORS = 9,       /**< int64_t */
   RAPPORT_COLUMN_NPS = 10,             /**< double, -100..100 */
-  RAPPORT_COLUMN_NPS_SE = 11           /**< double */
+  RAPPORT_COLUMN_NPS_SE = 11,          /**< double */
+  RAPPORT_COLUMN_CONVERSATION = 12,    /**< uint32_t: the latest scored conversation, or RAPPORT_NO_ID */
+  RAPPORT_COLUMN_DATE = 13,            /**< int32_t: its date, days since 1970-01-01 */
+  RAPPORT_COLUMN_SCORE = 14,           /**< uint8_t: its score, on its guide's scale */
+  RAPPORT_COLUMN_SCORE_NORMALISED = 15,/**< double, 0-100 */
+  RAPPORT_COLUMN_YEAR = 16,            /**< int32_t: the calendar year of the row */
+  RAPPORT_COLUMN_CHANGE_STATUS = 17,   /**< uint8_t: rapport_score_status of the change from the year before */
+  RAPPORT_COLUMN_DELTA = 18,           /**< double: mean minus the year before's mean, on the scale */
+  RAPPORT_COLUMN_DELTA_SE = 19,        /**< double: Welch standard error of DELTA */
+  RAPPORT_COLUMN_HAS_SE = 20,          /**< uint8_t: 1 where DELTA_SE (unit_years) or SE (local optimisers) is valid */
+  RAPPORT_COLUMN_N_PAYER = 21,         /**< int64_t: ratings from the payer chain */
+  RAPPORT_COLUMN_N_FABRIC = 22,        /**< int64_t: ratings from the fabric (throughput and output sides) */
+  RAPPORT_COLUMN_RESPONDENTS_FABRIC = 23, /**< int64_t */
+  RAPPORT_COLUMN_PAYER_MEAN = 24,      /**< double, normalised 0-100 */
+  RAPPORT_COLUMN_FABRIC_MEAN = 25,     /**< double, normalised 0-100 */
+  RAPPORT_COLUMN_INDEX = 26,           /**< double: PAYER_MEAN - FABRIC_MEAN */
+  RAPPORT_COLUMN_SE = 27,              /**< double: standard error of INDEX */
+  RAPPORT_COLUMN_FLAGGED = 28          /**< uint8_t: 1 when the index is large and significant */
 } rapport_score_column;
 
 /** The element type of a column. Values are stable. */
@@ -1035,11 +1200,13 @@ typedef enum rapport_column_type {
   RAPPORT_TYPE_UINT8 = 0,
   RAPPORT_TYPE_UINT32 = 1,
   RAPPORT_TYPE_INT64 = 2,
-  RAPPORT_TYPE_DOUBLE = 3
+  RAPPORT_TYPE_DOUBLE = 3,
+  RAPPORT_TYPE_INT32 = 4
 } rapport_column_type;
 
 /** A column of a batch result, borrowed: `*out_values` points at `*out_len` elements of `*out_type`,
- *  owned by `scores` and valid until rapport_scores_destroy. */
+ *  owned by `scores` and valid until rapport_scores_destroy. RAPPORT_INVALID_ARGUMENT for a column the
+ *  batch does not have (see rapport_score_column). */
 RAPPORT_API rapport_status rapport_scores_column(const rapport_scores* scores, rapport_score_column column,
                                                  const void** out_values, size_t* out_len,
                                                  rapport_column_type* out_type);

@@ -2,30 +2,17 @@
 #include <cstring>
 
 #include "capi_internal.hpp"
-#ifdef RAPPORT_CAPI_HAVE_ARCHIVE
 #include "rapport/archive.hpp"
-#endif
 
 using namespace rapport::capi;
-
-namespace {
-[[maybe_unused]] void unsupported() {
-  fail(RAPPORT_UNSUPPORTED, "this librapport was built without archives (see rapport_features)");
-}
-}  // namespace
 
 extern "C" {
 
 RAPPORT_API rapport_status rapport_org_save(const rapport_org* org, const char* path) {
   return guarded(__func__, [&] {
     std::string p(text(path, "path"));
-#ifdef RAPPORT_CAPI_HAVE_ARCHIVE
     auto r = read_org(org);
     rapport::save(r.org(), std::filesystem::path(p));
-#else
-    read_org(org);
-    unsupported();
-#endif
   });
 }
 
@@ -34,12 +21,7 @@ RAPPORT_API rapport_status rapport_org_load(const char* path, rapport_org** out_
     reset(out_org, nullptr);
     auto& out = need(out_org, "out_org");
     std::string p(text(path, "path"));
-#ifdef RAPPORT_CAPI_HAVE_ARCHIVE
     out = new_org_handle(rapport::load(std::filesystem::path(p)));
-#else
-    (void)out;
-    unsupported();
-#endif
   });
 }
 
@@ -48,7 +30,6 @@ RAPPORT_API rapport_status rapport_org_save_to_bytes(const rapport_org* org, uin
     reset(out_bytes, nullptr), reset(out_len, 0);
     auto &bytes = need(out_bytes, "out_bytes");
     auto &len = need(out_len, "out_len");
-#ifdef RAPPORT_CAPI_HAVE_ARCHIVE
     std::string b;
     {
       auto r = read_org(org);
@@ -58,11 +39,6 @@ RAPPORT_API rapport_status rapport_org_save_to_bytes(const rapport_org* org, uin
     if (!b.empty()) std::memcpy(p, b.data(), b.size());
     bytes = p;
     len = b.size();
-#else
-    (void)bytes, (void)len;
-    read_org(org);
-    unsupported();
-#endif
   });
 }
 
@@ -71,13 +47,8 @@ RAPPORT_API rapport_status rapport_org_load_from_bytes(const void* bytes, size_t
     reset(out_org, nullptr);
     auto& out = need(out_org, "out_org");
     if (len > 0 && !bytes) fail(RAPPORT_MISUSE, "bytes is NULL but len is " + std::to_string(len));
-#ifdef RAPPORT_CAPI_HAVE_ARCHIVE
     std::string_view view(len ? static_cast<const char*>(bytes) : "", len);
     out = new_org_handle(rapport::load_from_bytes(view));
-#else
-    (void)out;
-    unsupported();
-#endif
   });
 }
 

@@ -275,7 +275,7 @@ void owned_discard(void* p) noexcept {
 
 char* owned_string(std::string_view s) {
   auto* p = static_cast<char*>(owned_alloc(s.size() + 1, AllocKind::string));
-  std::memcpy(p, s.data(), s.size());
+  if (!s.empty()) std::memcpy(p, s.data(), s.size());  // an empty view may hold NULL
   p[s.size()] = '\0';
   return p;
 }
@@ -323,14 +323,7 @@ RAPPORT_API const char* rapport_version(void) { return RAPPORT_VERSION_STRING; }
 RAPPORT_API uint32_t rapport_version_number(void) { return RAPPORT_VERSION_NUMBER; }
 
 RAPPORT_API uint32_t rapport_features(void) {
-  uint32_t f = RAPPORT_FEATURE_THREADSAFE;
-#ifdef RAPPORT_CAPI_HAVE_ARCHIVE
-  f |= RAPPORT_FEATURE_ARCHIVE;
-#endif
-#ifdef RAPPORT_CAPI_HAVE_SCORES
-  f |= RAPPORT_FEATURE_SCORES;
-#endif
-  return f;
+  return RAPPORT_FEATURE_THREADSAFE | RAPPORT_FEATURE_ARCHIVE | RAPPORT_FEATURE_SCORES;
 }
 
 // ---------------------------------------------------------------------------------- last error
@@ -339,7 +332,7 @@ RAPPORT_API rapport_status rapport_last_error_code(void) { return last_error.cod
 RAPPORT_API const char* rapport_last_error_message(void) { return last_error.message; }
 
 RAPPORT_API const char* rapport_status_name(rapport_status status) {
-  switch (status) {
+  switch (raw_enum(status)) {
     case RAPPORT_OK: return "RAPPORT_OK";
     case RAPPORT_INVALID_ARGUMENT: return "RAPPORT_INVALID_ARGUMENT";
     case RAPPORT_NOT_FOUND: return "RAPPORT_NOT_FOUND";

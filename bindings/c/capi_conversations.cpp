@@ -9,7 +9,7 @@ using rapport::ConversationId;
 namespace {
 
 rapport::ConversationSpec conversation_spec(rapport_relationship_id relationship, int32_t date,
-                                            rapport_conversation_kind kind, rapport_guide_id guide, int32_t score,
+                                            const rapport_conversation_kind& kind, rapport_guide_id guide, int32_t score,
                                             int32_t self_assessment, const rapport_answer* answers, size_t n_answers) {
   rapport::ConversationSpec spec;
   spec.relationship = rapport::RelationshipId{relationship};

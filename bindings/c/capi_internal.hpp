@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <new>
@@ -12,6 +13,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -119,7 +121,7 @@ rapport_org* new_org_handle(rapport::Organisation org);
 // ------------------------------------------------------------------------- library-owned memory
 
 /// What a library-owned allocation is, so that each free function accepts only its own.
-enum class AllocKind : std::uint8_t { string, bytes, ids, answers, doubles, statuses, records };
+enum class AllocKind : std::uint8_t { string, bytes, ids, answers, doubles, statuses, records, text_answers };
 
 /// malloc + registration; throws std::bad_alloc. Zero bytes yields nullptr (nothing registered).
 void* owned_alloc(std::size_t bytes, AllocKind kind);
@@ -162,9 +164,25 @@ std::string_view text(const char* s, const char* arg);
 /// An optional UTF-8 string argument: NULL means "".
 std::string_view opt_text(const char* s, const char* arg);
 
+/// The value of an enum argument as the C caller passed it, read without loading it as the enum type:
+/// C allows any int in an enum, C++ (an enum without a fixed underlying type) only the enumerators'
+/// bit range, and UBSan's enum check rightly objects to such a load. So enum arguments are taken by
+/// reference (never copied as the enum) and read as their bytes (rapport.h asserts enums are int-sized).
+template <class C>
+long long raw_enum(const C& v) noexcept {
+  if constexpr (std::is_enum_v<C>) {
+    static_assert(sizeof(C) == sizeof(std::int32_t));
+    std::int32_t r;
+    std::memcpy(&r, &v, sizeof r);
+    return r;
+  } else {
+    return static_cast<long long>(v);
+  }
+}
 /// An enum argument checked against its range before it is narrowed.
-template <class E>
-E enum_arg(long long v, int count, const char* what) {
+template <class E, class C>
+E enum_arg(const C& arg, int count, const char* what) {
+  long long v = raw_enum(arg);
   if (v < 0 || v >= count) fail(RAPPORT_INVALID_ARGUMENT, std::string("invalid ") + what + " " + std::to_string(v));
   return E(v);
 }

@@ -1,12 +1,11 @@
-// C module: scores, single (satisfaction, NPS, CSAT, trend) and batch (every unit, subtree or
-// relationship at once, as a rapport_scores handle of columns).
+// C module: scores, single (satisfaction, NPS, CSAT, trend, ..., SERVQUAL, free text) and batch (every
+// unit, subtree or relationship at once; latest scores, unit years, local optimisers), the batches as a
+// rapport_scores handle of columns.
 #include <cmath>
 #include <cstring>
+#include <variant>
 
 #include "capi_internal.hpp"
-#ifndef RAPPORT_CAPI_HAVE_SCORES
-#error "the C API needs the score headers (include/rapport/score/batch.hpp)"
-#endif
 #include "rapport/score/batch.hpp"
 #include "rapport/score/coverage.hpp"
 #include "rapport/score/csat.hpp"
@@ -14,8 +13,10 @@
 #include "rapport/score/local_optimiser.hpp"
 #include "rapport/score/nps.hpp"
 #include "rapport/score/perception.hpp"
+#include "rapport/score/privacy.hpp"
 #include "rapport/score/reliability.hpp"
 #include "rapport/score/retention.hpp"
+#include "rapport/score/servqual.hpp"
 #include "rapport/score/stats.hpp"
 #include "rapport/score/trend.hpp"
 
@@ -35,14 +36,22 @@ static_assert(RAPPORT_GAP_HIDDEN_STRENGTH == int(score::GapKind::hidden_strength
 static_assert(RAPPORT_RETENTION_BROKEN_AGREEMENTS == int(score::RetentionFactor::broken_agreements) &&
               score::retention_factor_count == 4);
 static_assert(RAPPORT_REPLACEMENT_HALF_TO_DOUBLE == int(score::ReplacementCost::half_to_double));
+static_assert(RAPPORT_SERVQUAL_EMPATHY == int(score::ServqualDimension::empathy) &&
+              RAPPORT_SERVQUAL_DIMENSIONS == score::servqual_dimension_count);
+static_assert(RAPPORT_SERVQUAL_PERCEPTIONS_ONLY == int(score::ServqualMode::perceptions_only));
+static_assert(RAPPORT_NO_ID == 0xFFFFFFFFu);  // the latest-score batch's "no conversation"
 static_assert(RAPPORT_ALL_KINDS == score::all_kinds && RAPPORT_ALL_BONDS == score::all_bonds &&
               RAPPORT_REVIEW_KINDS == score::review_kinds);
 
 namespace {
 
+/// The columns of one batch, whichever function made it.
+using AnyColumns =
+    std::variant<score::ScoreColumns, score::LatestColumns, score::YearColumns, score::LocalOptimiserColumns>;
+
 struct ScoresObject final : Object {
-  explicit ScoresObject(score::ScoreColumns c) : columns(std::move(c)) {}
-  const score::ScoreColumns columns;  ///< immutable: readers need no lock
+  explicit ScoresObject(AnyColumns c) : columns(std::move(c)) {}
+  const AnyColumns columns;  ///< immutable: readers need no lock
 };
 
 std::shared_ptr<ScoresObject> scores_arg(const rapport_scores* s) {
@@ -147,6 +156,11 @@ score::BatchOptions batch_arg(const rapport_batch_options* o) {
   return b;
 }
 
+rapport_scores* new_scores_handle(AnyColumns columns) {
+  return handle_pointer<rapport_scores>(
+      register_handle(HandleKind::scores, std::make_shared<ScoresObject>(std::move(columns))));
+}
+
 template <class Batch>
 void run_batch(const rapport_org* org, const rapport_filter* filter, const rapport_batch_options* options,
                rapport_scores** out_scores, Batch batch) {
@@ -160,7 +174,7 @@ void run_batch(const rapport_org* org, const rapport_filter* filter, const rappo
     score::BatchIndex index(r.org());
     columns = batch(r.org(), index, f, o);
   }
-  out = handle_pointer<rapport_scores>(register_handle(HandleKind::scores, std::make_shared<ScoresObject>(std::move(columns))));
+  out = new_scores_handle(std::move(columns));
 }
 
 struct ColumnView {
@@ -175,7 +189,12 @@ ColumnView view(const std::vector<T>& v, rapport_column_type type) {
   return ColumnView{v.data(), v.size(), type, sizeof(T)};
 }
 
-ColumnView column_of(const score::ScoreColumns& c, rapport_score_column column) {
+/// Columns are switched on as the raw value the caller passed (see raw_enum).
+[[noreturn]] void no_column(long long column, const char* batch) {
+  fail(RAPPORT_INVALID_ARGUMENT, "invalid score column " + std::to_string(column) + " for a batch of " + batch);
+}
+
+ColumnView column_of(const score::ScoreColumns& c, long long column) {
   switch (column) {
     case RAPPORT_COLUMN_ID: return view(c.id, RAPPORT_TYPE_UINT32);
     case RAPPORT_COLUMN_STATUS: return view(c.status, RAPPORT_TYPE_UINT8);
@@ -189,8 +208,84 @@ ColumnView column_of(const score::ScoreColumns& c, rapport_score_column column) 
     case RAPPORT_COLUMN_DETRACTORS: return view(c.detractors, RAPPORT_TYPE_INT64);
     case RAPPORT_COLUMN_NPS: return view(c.nps, RAPPORT_TYPE_DOUBLE);
     case RAPPORT_COLUMN_NPS_SE: return view(c.nps_se, RAPPORT_TYPE_DOUBLE);
+    default: no_column(column, "unit, subtree or relationship scores");
   }
-  fail(RAPPORT_INVALID_ARGUMENT, "invalid score column " + std::to_string(int(column)));
+}
+
+ColumnView column_of(const score::LatestColumns& c, long long column) {
+  switch (column) {
+    case RAPPORT_COLUMN_ID: return view(c.relationship, RAPPORT_TYPE_UINT32);
+    case RAPPORT_COLUMN_STATUS: return view(c.status, RAPPORT_TYPE_UINT8);
+    case RAPPORT_COLUMN_CONVERSATION: return view(c.conversation, RAPPORT_TYPE_UINT32);
+    case RAPPORT_COLUMN_DATE: return view(c.date, RAPPORT_TYPE_INT32);
+    case RAPPORT_COLUMN_SCORE: return view(c.score, RAPPORT_TYPE_UINT8);
+    case RAPPORT_COLUMN_SCORE_NORMALISED: return view(c.score_normalised, RAPPORT_TYPE_DOUBLE);
+    default: no_column(column, "latest scores");
+  }
+}
+
+ColumnView column_of(const score::YearColumns& c, long long column) {
+  switch (column) {
+    case RAPPORT_COLUMN_ID: return view(c.unit, RAPPORT_TYPE_UINT32);
+    case RAPPORT_COLUMN_STATUS: return view(c.status, RAPPORT_TYPE_UINT8);
+    case RAPPORT_COLUMN_N: return view(c.n, RAPPORT_TYPE_INT64);
+    case RAPPORT_COLUMN_RESPONDENTS: return view(c.respondents, RAPPORT_TYPE_INT64);
+    case RAPPORT_COLUMN_MEAN: return view(c.mean, RAPPORT_TYPE_DOUBLE);
+    case RAPPORT_COLUMN_SD: return view(c.sd, RAPPORT_TYPE_DOUBLE);
+    case RAPPORT_COLUMN_YEAR: return view(c.year, RAPPORT_TYPE_INT32);
+    case RAPPORT_COLUMN_CHANGE_STATUS: return view(c.change_status, RAPPORT_TYPE_UINT8);
+    case RAPPORT_COLUMN_DELTA: return view(c.delta, RAPPORT_TYPE_DOUBLE);
+    case RAPPORT_COLUMN_DELTA_SE: return view(c.delta_se, RAPPORT_TYPE_DOUBLE);
+    case RAPPORT_COLUMN_HAS_SE: return view(c.has_se, RAPPORT_TYPE_UINT8);
+    default: no_column(column, "unit years");
+  }
+}
+
+ColumnView column_of(const score::LocalOptimiserColumns& c, long long column) {
+  switch (column) {
+    case RAPPORT_COLUMN_ID: return view(c.unit, RAPPORT_TYPE_UINT32);
+    case RAPPORT_COLUMN_STATUS: return view(c.status, RAPPORT_TYPE_UINT8);
+    case RAPPORT_COLUMN_N_PAYER: return view(c.n_payer, RAPPORT_TYPE_INT64);
+    case RAPPORT_COLUMN_N_FABRIC: return view(c.n_fabric, RAPPORT_TYPE_INT64);
+    case RAPPORT_COLUMN_RESPONDENTS_FABRIC: return view(c.respondents_fabric, RAPPORT_TYPE_INT64);
+    case RAPPORT_COLUMN_PAYER_MEAN: return view(c.payer_mean, RAPPORT_TYPE_DOUBLE);
+    case RAPPORT_COLUMN_FABRIC_MEAN: return view(c.fabric_mean, RAPPORT_TYPE_DOUBLE);
+    case RAPPORT_COLUMN_INDEX: return view(c.index, RAPPORT_TYPE_DOUBLE);
+    case RAPPORT_COLUMN_SE: return view(c.se, RAPPORT_TYPE_DOUBLE);
+    case RAPPORT_COLUMN_HAS_SE: return view(c.has_se, RAPPORT_TYPE_UINT8);
+    case RAPPORT_COLUMN_FLAGGED: return view(c.flagged, RAPPORT_TYPE_UINT8);
+    default: no_column(column, "local optimisers");
+  }
+}
+
+ColumnView column_of(const AnyColumns& c, long long column) {
+  return std::visit([&](const auto& columns) { return column_of(columns, column); }, c);
+}
+
+/// Rows, skipped conversations and whether NPS columns are filled, of any batch.
+rapport_scores_info info_of(const AnyColumns& c) {
+  struct {
+    rapport_scores_info operator()(const score::ScoreColumns& x) const {
+      return {x.id.size(), x.skipped_other_scale, x.nps.empty() ? 0 : 1};
+    }
+    rapport_scores_info operator()(const score::LatestColumns& x) const { return {x.relationship.size(), 0, 0}; }
+    rapport_scores_info operator()(const score::YearColumns& x) const {
+      return {x.unit.size(), x.skipped_other_scale, 0};
+    }
+    rapport_scores_info operator()(const score::LocalOptimiserColumns& x) const { return {x.unit.size(), 0, 0}; }
+  } visitor;
+  return std::visit(visitor, c);
+}
+
+score::LocalOptimiserOptions local_optimiser_arg(const rapport_local_optimiser_options* options) {
+  score::LocalOptimiserOptions lo;
+  if (options) lo = score::LocalOptimiserOptions{options->min_index, options->min_z, options->exclude_payer_from_fabric != 0};
+  return lo;
+}
+
+/// Frees the first `n` lists of `lists` without reporting and empties them (cleanup after a failure).
+void discard_records(rapport_contribution_list* lists, std::size_t n) noexcept {
+  for (std::size_t i = 0; i < n; ++i) owned_discard(lists[i].items), lists[i] = rapport_contribution_list{nullptr, 0};
 }
 
 }  // namespace
@@ -457,8 +552,7 @@ RAPPORT_API rapport_status rapport_score_local_optimiser(const rapport_org* org,
     reset(out_result, rapport_local_optimiser{}), reset(out_records, no_records);
     auto& out = need(out_result, "out_result");
     auto f = filter_arg(filter);
-    score::LocalOptimiserOptions lo;
-    if (options) lo = score::LocalOptimiserOptions{options->min_index, options->min_z, options->exclude_payer_from_fabric != 0};
+    auto lo = local_optimiser_arg(options);
     auto o = options_for(privacy, out_records);
     score::LocalOptimiserResult res;
     {
@@ -525,6 +619,122 @@ RAPPORT_API rapport_status rapport_cost_of_loss_estimate(double risk, double ann
   });
 }
 
+RAPPORT_API rapport_status rapport_guide_add_servqual(rapport_org* org, const char* key, int32_t scale_min,
+                                                      int32_t scale_max, rapport_guide_id* out_id) {
+  return guarded(__func__, [&] {
+    reset(out_id, RAPPORT_NO_ID);
+    auto& out = need(out_id, "out_id");
+    std::string k(text(key, "key"));
+    if (scale_min < 0 || scale_max > 254 || scale_min >= scale_max)
+      fail(RAPPORT_INVALID_ARGUMENT, "a scale needs 0 <= min < max <= 254, not " + std::to_string(scale_min) + "-" +
+                                         std::to_string(scale_max));
+    auto spec = score::servqual_guide(std::move(k), rapport::Scale{std::uint8_t(scale_min), std::uint8_t(scale_max)});
+    out = write_org(org).org().add_guide(std::move(spec)).value;
+  });
+}
+
+RAPPORT_API rapport_status rapport_score_servqual(const rapport_org* org, const rapport_scope* scope,
+                                                  const rapport_filter* filter, const rapport_privacy* privacy,
+                                                  rapport_servqual_mode mode, rapport_servqual* out_result,
+                                                  rapport_contribution_list* out_records) {
+  return guarded(__func__, [&] {
+    // The neutral result says "no data" everywhere, so that a failed call never looks like a value.
+    rapport_servqual neutral{};
+    neutral.status = RAPPORT_SCORE_NO_DATA;
+    neutral.scale_min = neutral.scale_max = -1;
+    for (int d = 0; d < RAPPORT_SERVQUAL_DIMENSIONS; ++d)
+      neutral.dimensions[d].dimension = rapport_servqual_dimension(d), neutral.dimensions[d].status = RAPPORT_SCORE_NO_DATA;
+    reset(out_result, neutral);
+    if (out_records)
+      for (int d = 0; d < RAPPORT_SERVQUAL_DIMENSIONS; ++d) out_records[d] = no_records;
+    auto& out = need(out_result, "out_result");
+    auto s = scope_arg(scope);
+    auto f = filter_arg(filter);
+    auto m = enum_arg<score::ServqualMode>(mode, 2, "SERVQUAL mode");
+    auto o = options_for(privacy, out_records);
+    score::ServqualResult res;
+    {
+      auto r = read_org(org);
+      res = score::servqual(r.org(), s, f, m, o);
+    }
+    rapport_servqual x{};
+    x.status = rapport_score_status(res.status);
+    x.mode = rapport_servqual_mode(res.mode);
+    x.scale_min = res.scale ? res.scale->min : -1;
+    x.scale_max = res.scale ? res.scale->max : -1;
+    x.invalid_answers = res.invalid_answers;
+    x.overall = res.status == score::Status::ok ? res.overall : 0;
+    for (int d = 0; d < RAPPORT_SERVQUAL_DIMENSIONS; ++d) {
+      const auto& in = res.dimensions[std::size_t(d)];
+      bool ok = in.status == score::Status::ok;  // withheld dimensions show counts only
+      x.dimensions[d] = rapport_servqual_dimension_result{rapport_servqual_dimension(d), rapport_score_status(in.status),
+                                                          in.n, in.respondents, ok ? in.perception : 0,
+                                                          ok ? in.expectation : 0, ok ? in.value : 0};
+    }
+    out = x;
+    if (out_records && res.status == score::Status::ok) {
+      int filled = 0;
+      try {
+        for (; filled < RAPPORT_SERVQUAL_DIMENSIONS; ++filled) {
+          const auto& in = res.dimensions[std::size_t(filled)];
+          if (in.status == score::Status::ok) fill_records(&out_records[filled], in.records);
+        }
+      } catch (...) {
+        discard_records(out_records, std::size_t(filled));
+        throw;
+      }
+    }
+    report(res.status);
+  });
+}
+
+RAPPORT_API rapport_status rapport_text_answer_list_free(rapport_text_answer_list* answers) {
+  return guarded(__func__, [&] {
+    if (!answers) return;
+    owned_free(answers->items, AllocKind::text_answers, "answers->items");
+    *answers = rapport_text_answer_list{nullptr, 0};
+  });
+}
+
+RAPPORT_API rapport_status rapport_score_free_text(const rapport_org* org, const rapport_scope* scope,
+                                                   const char* question_key, const rapport_filter* filter,
+                                                   const rapport_privacy* privacy, rapport_free_text* out_result,
+                                                   rapport_text_answer_list* out_answers) {
+  return guarded(__func__, [&] {
+    reset(out_result, rapport_free_text{RAPPORT_SCORE_NO_DATA, 0});
+    reset(out_answers, rapport_text_answer_list{nullptr, 0});
+    auto& out = need(out_result, "out_result");
+    auto& list = need(out_answers, "out_answers");
+    auto s = scope_arg(scope);
+    auto q = text(question_key, "question_key");
+    auto f = filter_arg(filter);
+    score::Options o;
+    o.privacy = privacy_arg(privacy);
+    score::TextAnswers res;
+    {
+      auto r = read_org(org);
+      res = score::free_text(r.org(), s, q, f, o);
+    }
+    out = rapport_free_text{rapport_score_status(res.status), res.respondents};
+    if (res.status == score::Status::ok && !res.texts.empty()) {
+      // One allocation: the items, then the NUL-terminated texts.
+      std::size_t bytes = res.texts.size() * sizeof(rapport_text_answer);
+      for (const auto& t : res.texts) bytes += t.size() + 1;
+      auto* block = static_cast<char*>(owned_alloc(bytes, AllocKind::text_answers));
+      auto* items = reinterpret_cast<rapport_text_answer*>(block);
+      char* strings = block + res.texts.size() * sizeof(rapport_text_answer);
+      for (std::size_t i = 0; i < res.texts.size(); ++i) {
+        std::memcpy(strings, res.texts[i].data(), res.texts[i].size());
+        strings[res.texts[i].size()] = '\0';
+        items[i] = rapport_text_answer{res.conversations[i].value, strings};
+        strings += res.texts[i].size() + 1;
+      }
+      list = rapport_text_answer_list{items, res.texts.size()};
+    }
+    report(res.status);
+  });
+}
+
 RAPPORT_API rapport_status rapport_score_units(const rapport_org* org, const rapport_filter* filter,
                                                const rapport_batch_options* options, rapport_scores** out_scores) {
   return guarded(__func__, [&] {
@@ -552,6 +762,66 @@ RAPPORT_API rapport_status rapport_score_relationships(const rapport_org* org, c
   });
 }
 
+RAPPORT_API rapport_status rapport_score_latest(const rapport_org* org, const rapport_filter* filter,
+                                                rapport_scores** out_scores) {
+  return guarded(__func__, [&] {
+    reset(out_scores, nullptr);
+    auto& out = need(out_scores, "out_scores");
+    auto f = filter_arg(filter);
+    score::LatestColumns columns;
+    {
+      auto r = read_org(org);
+      score::BatchIndex index(r.org());
+      columns = score::latest_scores(r.org(), index, f);
+    }
+    out = new_scores_handle(std::move(columns));
+  });
+}
+
+RAPPORT_API rapport_status rapport_score_unit_years(const rapport_org* org, int32_t first_year, int32_t last_year,
+                                                    const rapport_filter* filter,
+                                                    const rapport_batch_options* options,
+                                                    rapport_scores** out_scores) {
+  return guarded(__func__, [&] {
+    reset(out_scores, nullptr);
+    auto& out = need(out_scores, "out_scores");
+    auto f = filter_arg(filter);
+    auto o = batch_arg(options);
+    // The core's own check, before anything is sized by the years.
+    if (last_year < first_year || std::int64_t(last_year) - first_year + 1 > 32 || first_year < 1 || last_year > 9998)
+      fail(RAPPORT_INVALID_ARGUMENT, "years " + std::to_string(first_year) + ".." + std::to_string(last_year) +
+                                         ": need 1 <= first <= last <= 9998, at most 32 years");
+    if (f.period) fail(RAPPORT_INVALID_ARGUMENT, "filter->period must be unset: the years are the periods");
+    score::YearColumns columns;
+    {
+      auto r = read_org(org);
+      score::BatchIndex index(r.org());
+      columns = score::unit_years(r.org(), index, first_year, last_year, f, o);
+    }
+    out = new_scores_handle(std::move(columns));
+  });
+}
+
+RAPPORT_API rapport_status rapport_score_local_optimisers(const rapport_org* org, const rapport_filter* filter,
+                                                          const rapport_local_optimiser_options* options,
+                                                          const rapport_privacy* privacy,
+                                                          rapport_scores** out_scores) {
+  return guarded(__func__, [&] {
+    reset(out_scores, nullptr);
+    auto& out = need(out_scores, "out_scores");
+    auto f = filter_arg(filter);
+    auto lo = local_optimiser_arg(options);
+    score::Options o;
+    o.privacy = privacy_arg(privacy);
+    score::LocalOptimiserColumns columns;
+    {
+      auto r = read_org(org);
+      columns = score::local_optimisers(r.org(), f, lo, o);
+    }
+    out = new_scores_handle(std::move(columns));
+  });
+}
+
 RAPPORT_API rapport_status rapport_scores_destroy(rapport_scores* scores) {
   return guarded(__func__, [&] {
     if (!scores) return;
@@ -564,7 +834,7 @@ RAPPORT_API rapport_status rapport_scores_get_info(const rapport_scores* scores,
     reset(out_info, rapport_scores_info{});
     auto& out = need(out_info, "out_info");
     auto s = scores_arg(scores);
-    out = rapport_scores_info{s->columns.id.size(), s->columns.skipped_other_scale, s->columns.nps.empty() ? 0 : 1};
+    out = info_of(s->columns);
   });
 }
 
@@ -577,7 +847,7 @@ RAPPORT_API rapport_status rapport_scores_column(const rapport_scores* scores, r
     auto &len = need(out_len, "out_len");
     auto &type = need(out_type, "out_type");
     auto s = scores_arg(scores);
-    ColumnView v = column_of(s->columns, column);
+    ColumnView v = column_of(s->columns, raw_enum(column));
     // The object outlives this call: the registry holds it until rapport_scores_destroy.
     values = v.len ? v.data : nullptr, len = v.len, type = v.type;
   });
@@ -589,7 +859,7 @@ RAPPORT_API rapport_status rapport_scores_copy_column(const rapport_scores* scor
     reset(out_len, 0);
     auto& len = need(out_len, "out_len");
     auto s = scores_arg(scores);
-    ColumnView v = column_of(s->columns, column);
+    ColumnView v = column_of(s->columns, raw_enum(column));
     if (v.len && !dst) fail(RAPPORT_MISUSE, "dst is NULL");
     len = v.len;  // also on a too-small array: the caller learns the size it needs
     if (capacity_bytes < v.len * v.element)

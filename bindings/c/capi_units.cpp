@@ -6,7 +6,7 @@ using rapport::UnitId;
 
 namespace {
 
-rapport::UnitSpec unit_spec(const char* key, const char* name, rapport_unit_kind kind, rapport_unit_id parent,
+rapport::UnitSpec unit_spec(const char* key, const char* name, const rapport_unit_kind& kind, rapport_unit_id parent,
                             rapport_unit_id payer) {
   rapport::UnitSpec spec;
   spec.key = std::string(text(key, "key"));

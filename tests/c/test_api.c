@@ -400,7 +400,7 @@ static void test_scores(void) {
   rapport_org* org = NULL;
   rapport_unit_id company, team, medium, small, customers[13];
   rapport_relationship_id rels[13];
-  rapport_conversation_id conv;
+  rapport_conversation_id conv, latest[13];
   rapport_scope scope;
   rapport_filter filter = RAPPORT_FILTER_INIT;
   rapport_privacy privacy = RAPPORT_PRIVACY_INIT;
@@ -417,7 +417,7 @@ static void test_scores(void) {
   const void* values = NULL;
   size_t len = 0, i;
   rapport_column_type type;
-  double means[32];
+  double means[64];
   const uint8_t* status;
   double sum = 0;
   char key[16];
@@ -437,7 +437,7 @@ static void test_scores(void) {
     OK(rapport_conversation_add(org, rels[i], y2024.begin + 30, RAPPORT_CONVERSATION_CUSTOMER_REVIEW,
                                 RAPPORT_GUIDE_CUSTOMER_REVIEW, 6, RAPPORT_NO_SCORE, NULL, 0, &conv));
     OK(rapport_conversation_add(org, rels[i], y2025.begin + 30, RAPPORT_CONVERSATION_CUSTOMER_REVIEW,
-                                RAPPORT_GUIDE_CUSTOMER_REVIEW, scores_2025[i], RAPPORT_NO_SCORE, NULL, 0, &conv));
+                                RAPPORT_GUIDE_CUSTOMER_REVIEW, scores_2025[i], RAPPORT_NO_SCORE, NULL, 0, &latest[i]));
   }
 
   /* satisfaction of the team in 2025: 7 8 9 10 4 5. Complementary suppression (which report gives way
@@ -533,6 +533,77 @@ static void test_scores(void) {
   OK(rapport_scores_destroy(batch));
   OK(rapport_scores_destroy(NULL));
 
+  /* batch: the latest scored conversation of every relationship (one-to-one: OK or no data) */
+  OK(rapport_score_latest(org, NULL, &batch));
+  OK(rapport_scores_get_info(batch, &info));
+  CHECK(info.rows == 13 && info.has_nps == 0 && info.skipped_other_scale == 0);
+  OK(rapport_scores_column(batch, RAPPORT_COLUMN_CONVERSATION, &values, &len, &type));
+  CHECK(len == 13 && type == RAPPORT_TYPE_UINT32);
+  for (i = 0; i < len; ++i) CHECK(((const uint32_t*)values)[rels[i]] == latest[i]);
+  OK(rapport_scores_column(batch, RAPPORT_COLUMN_DATE, &values, &len, &type));
+  CHECK(len == 13 && type == RAPPORT_TYPE_INT32 && ((const int32_t*)values)[rels[3]] == y2025.begin + 30);
+  OK(rapport_scores_column(batch, RAPPORT_COLUMN_SCORE, &values, &len, &type));
+  CHECK(len == 13 && type == RAPPORT_TYPE_UINT8 && ((const uint8_t*)values)[rels[4]] == 4);
+  OK(rapport_scores_copy_column(batch, RAPPORT_COLUMN_SCORE_NORMALISED, means, sizeof means, &len));
+  CHECK(len == 13 && means[rels[3]] == 100.0 && means[rels[4]] == 40.0);
+  OK(rapport_scores_column(batch, RAPPORT_COLUMN_STATUS, &values, &len, &type));
+  for (i = 0; i < len; ++i) CHECK(((const uint8_t*)values)[i] == RAPPORT_SCORE_OK);
+  FAILS(RAPPORT_INVALID_ARGUMENT, rapport_scores_column(batch, RAPPORT_COLUMN_MEAN, &values, &len, &type));
+  CHECK(values == NULL && len == 0); /* not a column of this batch */
+  OK(rapport_scores_destroy(batch));
+  filter.period.begin = y2024.begin, filter.period.end = y2024.begin + 30; /* 1-30 January 2024: no scores */
+  OK(rapport_score_latest(org, &filter, &batch));
+  OK(rapport_scores_column(batch, RAPPORT_COLUMN_STATUS, &values, &len, &type));
+  CHECK(len == 13 && ((const uint8_t*)values)[rels[0]] == RAPPORT_SCORE_NO_DATA);
+  OK(rapport_scores_column(batch, RAPPORT_COLUMN_CONVERSATION, &values, &len, &type));
+  CHECK(((const uint32_t*)values)[rels[0]] == RAPPORT_NO_ID);
+  OK(rapport_scores_destroy(batch));
+
+  /* batch: every unit per year, unit-major, with the change against the year before */
+  {
+    const int32_t* years;
+    const uint8_t* change;
+    const double* delta;
+    const uint8_t* has_se;
+    size_t t24 = team * 2, t25 = team * 2 + 1, s25 = small * 2 + 1;
+    FAILS(RAPPORT_INVALID_ARGUMENT, rapport_score_unit_years(org, 2024, 2025, &filter, &options, &batch));
+    CHECK(batch == NULL); /* the period must be unset: the years are the periods */
+    FAILS(RAPPORT_INVALID_ARGUMENT, rapport_score_unit_years(org, 2000, 2040, NULL, &options, &batch));
+    FAILS(RAPPORT_INVALID_ARGUMENT, rapport_score_unit_years(org, 2025, 2024, NULL, &options, &batch));
+    OK(rapport_score_unit_years(org, 2024, 2025, NULL, &options, &batch));
+    OK(rapport_scores_get_info(batch, &info));
+    CHECK(info.rows == 34 && info.has_nps == 0);
+    OK(rapport_scores_column(batch, RAPPORT_COLUMN_ID, &values, &len, &type));
+    CHECK(len == 34 && ((const uint32_t*)values)[t25] == team);
+    OK(rapport_scores_column(batch, RAPPORT_COLUMN_YEAR, &values, &len, &type));
+    years = (const int32_t*)values;
+    CHECK(len == 34 && type == RAPPORT_TYPE_INT32 && years[t24] == 2024 && years[t25] == 2025);
+    OK(rapport_scores_column(batch, RAPPORT_COLUMN_STATUS, &values, &len, &type));
+    status = (const uint8_t*)values;
+    CHECK(status[t24] == RAPPORT_SCORE_OK && status[t25] == RAPPORT_SCORE_OK && status[s25] == RAPPORT_SCORE_SUPPRESSED &&
+          status[company * 2] == RAPPORT_SCORE_NO_DATA);
+    OK(rapport_scores_copy_column(batch, RAPPORT_COLUMN_MEAN, means, sizeof means, &len));
+    CHECK(len == 34 && means[t24] == 6.0 && means[t25] > 7.16 && means[t25] < 7.17 && means[s25] == 0.0);
+    OK(rapport_scores_column(batch, RAPPORT_COLUMN_CHANGE_STATUS, &values, &len, &type));
+    change = (const uint8_t*)values;
+    CHECK(type == RAPPORT_TYPE_UINT8 && change[t24] == RAPPORT_SCORE_NO_DATA && change[t25] == RAPPORT_SCORE_OK &&
+          change[s25] == RAPPORT_SCORE_SUPPRESSED);
+    OK(rapport_scores_column(batch, RAPPORT_COLUMN_DELTA, &values, &len, &type));
+    delta = (const double*)values;
+    CHECK(delta[t25] > 1.16 && delta[t25] < 1.17 && delta[s25] == 0.0);
+    OK(rapport_scores_column(batch, RAPPORT_COLUMN_HAS_SE, &values, &len, &type));
+    has_se = (const uint8_t*)values;
+    CHECK(has_se[t25] == 1 && has_se[s25] == 0);
+    OK(rapport_scores_column(batch, RAPPORT_COLUMN_DELTA_SE, &values, &len, &type));
+    CHECK(((const double*)values)[t25] > 0);
+    OK(rapport_scores_column(batch, RAPPORT_COLUMN_RESPONDENTS, &values, &len, &type));
+    CHECK(((const int64_t*)values)[t25] == 6);
+    FAILS(RAPPORT_INVALID_ARGUMENT, rapport_scores_column(batch, RAPPORT_COLUMN_NPS, &values, &len, &type));
+    OK(rapport_scores_destroy(batch));
+    FAILS(RAPPORT_MISUSE, rapport_scores_column(batch, RAPPORT_COLUMN_YEAR, &values, &len, &type));
+  }
+  filter.period = y2025;
+
   /* the other scores, on a few more records */
   {
     rapport_unit_id emp;
@@ -606,6 +677,34 @@ static void test_scores(void) {
     OK(rapport_score_local_optimiser(org, team, &filter, &lo_options, &privacy, &lo, NULL));
     CHECK(lo.status == RAPPORT_SCORE_OK && lo.n_payer == 1 && lo.payer_mean == 100.0 && lo.index > 0);
 
+    /* every unit's local optimiser index at once: the same values as the single score */
+    OK(rapport_score_local_optimisers(org, &filter, &lo_options, &privacy, &batch));
+    OK(rapport_scores_get_info(batch, &info));
+    CHECK(info.rows == 18);
+    OK(rapport_scores_column(batch, RAPPORT_COLUMN_STATUS, &values, &len, &type));
+    CHECK(len == 18 && ((const uint8_t*)values)[team] == RAPPORT_SCORE_OK &&
+          ((const uint8_t*)values)[small] == RAPPORT_SCORE_NO_DATA);
+    OK(rapport_scores_column(batch, RAPPORT_COLUMN_N_PAYER, &values, &len, &type));
+    CHECK(type == RAPPORT_TYPE_INT64 && ((const int64_t*)values)[team] == lo.n_payer);
+    OK(rapport_scores_column(batch, RAPPORT_COLUMN_N_FABRIC, &values, &len, &type));
+    CHECK(((const int64_t*)values)[team] == lo.n_fabric);
+    OK(rapport_scores_column(batch, RAPPORT_COLUMN_RESPONDENTS_FABRIC, &values, &len, &type));
+    CHECK(((const int64_t*)values)[team] == lo.respondents_fabric);
+    OK(rapport_scores_column(batch, RAPPORT_COLUMN_PAYER_MEAN, &values, &len, &type));
+    CHECK(((const double*)values)[team] == lo.payer_mean);
+    OK(rapport_scores_column(batch, RAPPORT_COLUMN_FABRIC_MEAN, &values, &len, &type));
+    CHECK(((const double*)values)[team] == lo.fabric_mean);
+    OK(rapport_scores_copy_column(batch, RAPPORT_COLUMN_INDEX, means, sizeof means, &len));
+    CHECK(len == 18 && means[team] == lo.index && means[small] == 0.0);
+    OK(rapport_scores_column(batch, RAPPORT_COLUMN_SE, &values, &len, &type));
+    CHECK(((const double*)values)[team] == lo.se);
+    OK(rapport_scores_column(batch, RAPPORT_COLUMN_HAS_SE, &values, &len, &type));
+    CHECK(((const uint8_t*)values)[team] == lo.has_se);
+    OK(rapport_scores_column(batch, RAPPORT_COLUMN_FLAGGED, &values, &len, &type));
+    CHECK(((const uint8_t*)values)[team] == lo.flagged);
+    FAILS(RAPPORT_INVALID_ARGUMENT, rapport_scores_column(batch, RAPPORT_COLUMN_DATE, &values, &len, &type));
+    OK(rapport_scores_destroy(batch));
+
     OK(rapport_score_retention(org, emp, end2025, &retention_weights, &retention));
     CHECK(retention.status == RAPPORT_SCORE_OK && retention.employee == emp && retention.risk > 0 && retention.risk <= 1);
     CHECK(retention.parts[RAPPORT_RETENTION_BROKEN_AGREEMENTS].score == 1.0);
@@ -617,6 +716,161 @@ static void test_scores(void) {
   }
   FAILS(RAPPORT_MISUSE, rapport_scores_destroy(batch));
   FAILS(RAPPORT_MISUSE, rapport_scores_destroy((rapport_scores*)org)); /* wrong type */
+  OK(rapport_org_destroy(org));
+}
+
+/* SERVQUAL and free-text answers: a team with six customers, each filling in a SERVQUAL questionnaire
+   (1-7) and a customer review with a free-text answer. */
+static void test_servqual_and_free_text(void) {
+  rapport_org* org = NULL;
+  rapport_unit_id team, other, customer;
+  rapport_relationship_id rels[6];
+  rapport_guide_id sq, gid;
+  rapport_guide_info gi;
+  rapport_conversation_id conv, reviews[6];
+  rapport_scope scope;
+  rapport_filter filter = RAPPORT_FILTER_INIT;
+  rapport_privacy privacy = RAPPORT_PRIVACY_INIT;
+  rapport_servqual res;
+  rapport_contribution_list records[RAPPORT_SERVQUAL_DIMENSIONS];
+  rapport_free_text ft;
+  rapport_text_answer_list texts = {NULL, 0}, copy;
+  rapport_answer answers[7];
+  char key[16], perception[2], review[32];
+  int32_t when = day(2025, 4, 1);
+  size_t i, n;
+  double sum = 0;
+  char* s = NULL;
+
+  OK(rapport_org_create(&org));
+  OK(rapport_unit_add(org, "team", NULL, RAPPORT_UNIT_TEAM, RAPPORT_NO_ID, RAPPORT_NO_ID, &team));
+  OK(rapport_unit_add(org, "other", NULL, RAPPORT_UNIT_TEAM, RAPPORT_NO_ID, RAPPORT_NO_ID, &other));
+
+  /* the guide: five dimensions, expectation and perception each, on the scale asked for */
+  OK(rapport_guide_add_servqual(org, "servqual", 1, 7, &sq));
+  OK(rapport_guide_get(org, sq, &gi));
+  CHECK(gi.scale_min == 1 && gi.scale_max == 7 && gi.question_count == 10 && !gi.builtin &&
+        gi.kind == RAPPORT_CONVERSATION_AD_HOC);
+  OK(rapport_guide_question_key(org, sq, 0, &s));
+  CHECK(str_is(s, "tangibles.expectation"));
+  OK(rapport_guide_question_key(org, sq, 9, &s));
+  CHECK(str_is(s, "empathy.perception"));
+  OK(rapport_guide_question_text(org, sq, 1, "de", &s));
+  CHECK(s != NULL && strncmp(s, "Wie gut", 7) == 0);
+  OK(rapport_string_free(s));
+  FAILS(RAPPORT_DUPLICATE, rapport_guide_add_servqual(org, "servqual", 1, 7, &gid));
+  CHECK(gid == RAPPORT_NO_ID);
+  FAILS(RAPPORT_INVALID_ARGUMENT, rapport_guide_add_servqual(org, "sq2", 7, 1, &gid));
+  FAILS(RAPPORT_INVALID_ARGUMENT, rapport_guide_add_servqual(org, "bad\xff", 1, 7, &gid));
+
+  /* tangibles: expectation 6, perception 5 or 6 (gap -0.5); reliability: perceptions only (7);
+     empathy: two respondents only (withheld at the unit); assurance: an answer off the scale */
+  for (i = 0; i < 6; ++i) {
+    sprintf(key, "cust%u", (unsigned)i);
+    OK(rapport_unit_add(org, key, NULL, RAPPORT_UNIT_CUSTOMER, RAPPORT_NO_ID, RAPPORT_NO_ID, &customer));
+    OK(rapport_relationship_add(org, team, customer, RAPPORT_BOND_SERVICE, NULL, &rels[i]));
+    perception[0] = (char)('5' + i % 2), perception[1] = '\0';
+    n = 0;
+    answers[n].question = "tangibles.expectation", answers[n++].text = "6";
+    answers[n].question = "tangibles.perception", answers[n++].text = perception;
+    answers[n].question = "reliability.perception", answers[n++].text = "7";
+    if (i < 2) {
+      answers[n].question = "empathy.expectation", answers[n++].text = "7";
+      answers[n].question = "empathy.perception", answers[n++].text = "4";
+    }
+    if (i == 5) answers[n].question = "assurance.perception", answers[n++].text = "9";
+    OK(rapport_conversation_add(org, rels[i], when, RAPPORT_CONVERSATION_AD_HOC, sq, RAPPORT_NO_SCORE,
+                                RAPPORT_NO_SCORE, answers, n, &conv));
+    sprintf(review, "idea %u", (unsigned)i);
+    answers[0].question = "better", answers[0].text = review;
+    OK(rapport_conversation_add(org, rels[i], when, RAPPORT_CONVERSATION_CUSTOMER_REVIEW,
+                                RAPPORT_GUIDE_CUSTOMER_REVIEW, 8, RAPPORT_NO_SCORE, answers, 1, &reviews[i]));
+  }
+
+  /* gap mode at the unit: tangibles OK, empathy withheld, the rest without pairs */
+  scope.level = RAPPORT_LEVEL_UNIT, scope.id = team, scope.side = RAPPORT_SIDE_OUTPUT;
+  OK(rapport_score_servqual(org, &scope, &filter, &privacy, RAPPORT_SERVQUAL_GAP, &res, records));
+  CHECK(res.status == RAPPORT_SCORE_OK && res.mode == RAPPORT_SERVQUAL_GAP && res.scale_min == 1 &&
+        res.scale_max == 7 && res.invalid_answers == 1 && res.overall == -0.5);
+  CHECK(res.dimensions[RAPPORT_SERVQUAL_TANGIBLES].dimension == RAPPORT_SERVQUAL_TANGIBLES);
+  CHECK(res.dimensions[RAPPORT_SERVQUAL_TANGIBLES].status == RAPPORT_SCORE_OK &&
+        res.dimensions[RAPPORT_SERVQUAL_TANGIBLES].n == 6 && res.dimensions[RAPPORT_SERVQUAL_TANGIBLES].respondents == 6 &&
+        res.dimensions[RAPPORT_SERVQUAL_TANGIBLES].value == -0.5 &&
+        res.dimensions[RAPPORT_SERVQUAL_TANGIBLES].perception == 5.5 &&
+        res.dimensions[RAPPORT_SERVQUAL_TANGIBLES].expectation == 6.0);
+  CHECK(res.dimensions[RAPPORT_SERVQUAL_RELIABILITY].status == RAPPORT_SCORE_NO_DATA &&
+        res.dimensions[RAPPORT_SERVQUAL_RELIABILITY].n == 0);
+  CHECK(res.dimensions[RAPPORT_SERVQUAL_EMPATHY].status == RAPPORT_SCORE_SUPPRESSED &&
+        res.dimensions[RAPPORT_SERVQUAL_EMPATHY].respondents == 2 && res.dimensions[RAPPORT_SERVQUAL_EMPATHY].value == 0 &&
+        res.dimensions[RAPPORT_SERVQUAL_EMPATHY].perception == 0);
+  CHECK(res.dimensions[RAPPORT_SERVQUAL_ASSURANCE].status == RAPPORT_SCORE_NO_DATA);
+  CHECK(records[RAPPORT_SERVQUAL_TANGIBLES].len == 6);
+  for (i = 0; i < records[RAPPORT_SERVQUAL_TANGIBLES].len; ++i) sum += records[RAPPORT_SERVQUAL_TANGIBLES].items[i].contribution;
+  CHECK(sum > -0.5 - 1e-9 && sum < -0.5 + 1e-9); /* the records explain the dimension's value */
+  CHECK(records[RAPPORT_SERVQUAL_EMPATHY].items == NULL && records[RAPPORT_SERVQUAL_RELIABILITY].len == 0);
+  for (i = 0; i < RAPPORT_SERVQUAL_DIMENSIONS; ++i) OK(rapport_contribution_list_free(&records[i]));
+
+  /* perceptions only (SERVPERF): reliability counts now */
+  OK(rapport_score_servqual(org, &scope, NULL, NULL, RAPPORT_SERVQUAL_PERCEPTIONS_ONLY, &res, NULL));
+  CHECK(res.mode == RAPPORT_SERVQUAL_PERCEPTIONS_ONLY && res.overall == 6.25);
+  CHECK(res.dimensions[RAPPORT_SERVQUAL_RELIABILITY].status == RAPPORT_SCORE_OK &&
+        res.dimensions[RAPPORT_SERVQUAL_RELIABILITY].value == 7.0 &&
+        res.dimensions[RAPPORT_SERVQUAL_RELIABILITY].expectation == 0.0);
+  CHECK(res.dimensions[RAPPORT_SERVQUAL_TANGIBLES].value == 5.5);
+  CHECK(res.dimensions[RAPPORT_SERVQUAL_EMPATHY].status == RAPPORT_SCORE_SUPPRESSED);
+
+  /* one relationship is a named score: empathy is shown there */
+  scope.level = RAPPORT_LEVEL_RELATIONSHIP, scope.id = rels[0];
+  OK(rapport_score_servqual(org, &scope, NULL, NULL, RAPPORT_SERVQUAL_GAP, &res, NULL));
+  CHECK(res.dimensions[RAPPORT_SERVQUAL_EMPATHY].status == RAPPORT_SCORE_OK &&
+        res.dimensions[RAPPORT_SERVQUAL_EMPATHY].value == -3.0 && res.dimensions[RAPPORT_SERVQUAL_TANGIBLES].value == -1.0);
+
+  /* a unit nobody rated, and the withheld case, are told apart by status; the struct stays filled */
+  scope.level = RAPPORT_LEVEL_UNIT, scope.id = other;
+  FAILS(RAPPORT_NO_DATA, rapport_score_servqual(org, &scope, NULL, NULL, RAPPORT_SERVQUAL_GAP, &res, records));
+  CHECK(res.status == RAPPORT_SCORE_NO_DATA && res.scale_min == -1 && records[0].items == NULL);
+  scope.id = team;
+  filter.kinds = RAPPORT_BIT(RAPPORT_CONVERSATION_AD_HOC);
+  privacy.min_group = 7;
+  FAILS(RAPPORT_SUPPRESSED, rapport_score_servqual(org, &scope, &filter, &privacy, RAPPORT_SERVQUAL_GAP, &res, records));
+  CHECK(res.status == RAPPORT_SCORE_SUPPRESSED && res.overall == 0 &&
+        res.dimensions[RAPPORT_SERVQUAL_TANGIBLES].status == RAPPORT_SCORE_SUPPRESSED &&
+        res.dimensions[RAPPORT_SERVQUAL_TANGIBLES].n == 6 && res.dimensions[RAPPORT_SERVQUAL_TANGIBLES].value == 0);
+  for (i = 0; i < RAPPORT_SERVQUAL_DIMENSIONS; ++i) CHECK(records[i].items == NULL && records[i].len == 0);
+  FAILS(RAPPORT_INVALID_ARGUMENT,
+        rapport_score_servqual(org, &scope, NULL, NULL, (rapport_servqual_mode)2, &res, NULL));
+  CHECK(res.status == RAPPORT_SCORE_NO_DATA && res.scale_min == -1 && res.overall == 0 && /* reset, not OK */
+        res.dimensions[RAPPORT_SERVQUAL_EMPATHY].status == RAPPORT_SCORE_NO_DATA &&
+        res.dimensions[RAPPORT_SERVQUAL_EMPATHY].dimension == RAPPORT_SERVQUAL_EMPATHY);
+  filter.kinds = RAPPORT_ALL_KINDS;
+  privacy.min_group = 5;
+
+  /* free text: six respondents are below the default text minimum (10): withheld, no texts */
+  FAILS(RAPPORT_SUPPRESSED, rapport_score_free_text(org, &scope, "better", NULL, NULL, &ft, &texts));
+  CHECK(ft.status == RAPPORT_SCORE_SUPPRESSED && ft.respondents == 6 && texts.items == NULL && texts.len == 0);
+  privacy.min_group_text = 6;
+  OK(rapport_score_free_text(org, &scope, "better", &filter, &privacy, &ft, &texts));
+  CHECK(ft.status == RAPPORT_SCORE_OK && ft.respondents == 6 && texts.len == 6);
+  for (i = 0; i < texts.len; ++i) {
+    sprintf(review, "idea %u", (unsigned)i);
+    CHECK(texts.items[i].conversation == reviews[i] && strcmp(texts.items[i].text, review) == 0);
+  }
+  copy = texts;
+  OK(rapport_text_answer_list_free(&texts));
+  CHECK(texts.items == NULL && texts.len == 0);
+  OK(rapport_text_answer_list_free(&texts)); /* an emptied list may be freed again */
+  FAILS(RAPPORT_MISUSE, rapport_text_answer_list_free(&copy)); /* a copy of a freed list */
+  privacy.min_group_text = 2;
+  FAILS(RAPPORT_INVALID_ARGUMENT, rapport_score_free_text(org, &scope, "better", NULL, &privacy, &ft, &texts));
+  /* nobody answered "standing": no data, which is not the same as withheld */
+  FAILS(RAPPORT_NO_DATA, rapport_score_free_text(org, &scope, "standing", NULL, NULL, &ft, &texts));
+  CHECK(ft.status == RAPPORT_SCORE_NO_DATA && ft.respondents == 0 && texts.items == NULL);
+  /* one relationship: named, never withheld */
+  scope.level = RAPPORT_LEVEL_RELATIONSHIP, scope.id = rels[2];
+  OK(rapport_score_free_text(org, &scope, "better", NULL, NULL, &ft, &texts));
+  CHECK(ft.status == RAPPORT_SCORE_OK && texts.len == 1 && strcmp(texts.items[0].text, "idea 2") == 0);
+  OK(rapport_text_answer_list_free(&texts));
+  FAILS(RAPPORT_INVALID_ARGUMENT, rapport_score_free_text(org, &scope, "bad\xff", NULL, NULL, &ft, &texts));
   OK(rapport_org_destroy(org));
 }
 
@@ -638,6 +892,7 @@ static void test_ownership(void) {
   OK(rapport_answer_list_free(NULL));
   OK(rapport_fishbone_free(NULL));
   OK(rapport_contribution_list_free(NULL));
+  OK(rapport_text_answer_list_free(NULL));
   OK(rapport_org_destroy(org));
 }
 
@@ -645,6 +900,7 @@ int main(void) {
   test_version_and_errors();
   test_model();
   test_scores();
+  test_servqual_and_free_text();
   test_ownership();
   if (failures) {
     fprintf(stderr, "%d check(s) failed\n", failures);

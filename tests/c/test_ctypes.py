@@ -356,3 +356,63 @@ def test_scores_single_and_batch(org):
         check(scores_destroy(batch))
     assert scores_destroy(batch) == MISUSE
     assert scores_destroy(org) == MISUSE  # an org handle is not a rapport_scores
+
+
+class TextAnswer(C.Structure):
+    _fields_ = [("conversation", C.c_uint32), ("text", C.c_char_p)]
+
+
+class TextAnswerList(C.Structure):
+    _fields_ = [("items", C.POINTER(TextAnswer)), ("len", C.c_size_t)]
+
+
+class FreeText(C.Structure):
+    _fields_ = [("status", C.c_int), ("respondents", C.c_int64)]
+
+
+class Privacy(C.Structure):
+    _fields_ = [("min_group", C.c_int32), ("min_group_text", C.c_int32), ("complementary", C.c_int32)]
+
+
+SCORE_NO_DATA = 1
+COLUMN_CONVERSATION, COLUMN_SCORE = 12, 14
+score_free_text = fn("rapport_score_free_text", status, org_p, C.POINTER(Scope), C.c_char_p, C.c_void_p,
+                     C.POINTER(Privacy), C.POINTER(FreeText), C.POINTER(TextAnswerList))
+text_answer_list_free = fn("rapport_text_answer_list_free", status, C.POINTER(TextAnswerList))
+score_latest = fn("rapport_score_latest", status, org_p, C.c_void_p, C.POINTER(C.c_void_p))
+
+
+def test_free_text_under_privacy_and_latest_batch(org):
+    team = add_unit(org, "team")
+    convs, rels = [], []
+    for i in range(6):
+        rels.append(add_rel(org, team, add_unit(org, f"c{i}", UNIT_CUSTOMER)))
+        cid = C.c_uint32()
+        answer = (Answer * 1)(Answer(b"better", f"Idee {i} für später".encode()))
+        check(conversation_add(org, rels[-1], day(2025, 1, 2 + i), KIND_CUSTOMER_REVIEW, GUIDE_CUSTOMER_REVIEW, i,
+                               NO_SCORE, answer, 1, C.byref(cid)))
+        convs.append(cid.value)
+    unit = Scope(LEVEL_UNIT, team, 2)
+    res, lst = FreeText(), TextAnswerList()
+    # Six respondents, below the default text minimum of 10: withheld, and the list stays empty.
+    assert score_free_text(org, C.byref(unit), b"better", None, None, C.byref(res), C.byref(lst)) == SUPPRESSED
+    assert (res.status, res.respondents, bool(lst.items), lst.len) == (SCORE_SUPPRESSED, 6, False, 0)
+    check(score_free_text(org, C.byref(unit), b"better", None, C.byref(Privacy(5, 6, 1)), C.byref(res),
+                          C.byref(lst)))
+    got = [(lst.items[i].conversation, lst.items[i].text.decode()) for i in range(lst.len)]
+    check(text_answer_list_free(C.byref(lst)))
+    assert got == [(c, f"Idee {i} für später") for i, c in enumerate(convs)]
+    assert not lst.items and lst.len == 0
+
+    batch = C.c_void_p()
+    check(score_latest(org, None, C.byref(batch)))
+    try:
+        ptr, n, kind = C.c_void_p(), C.c_size_t(), C.c_int()
+        check(scores_column(batch, COLUMN_CONVERSATION, C.byref(ptr), C.byref(n), C.byref(kind)))
+        assert C.cast(ptr, C.POINTER(C.c_uint32))[:n.value] == convs
+        check(scores_column(batch, COLUMN_SCORE, C.byref(ptr), C.byref(n), C.byref(kind)))
+        assert kind.value == TYPE_UINT8 and C.cast(ptr, C.POINTER(C.c_uint8))[:n.value] == list(range(6))
+        assert scores_column(batch, COLUMN_MEAN, C.byref(ptr), C.byref(n), C.byref(kind)) == INVALID_ARGUMENT
+        assert not ptr.value and n.value == 0
+    finally:
+        check(scores_destroy(batch))

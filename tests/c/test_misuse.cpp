@@ -218,6 +218,10 @@ rapport_reciprocity out_reciprocity;
 rapport_local_optimiser out_lo;
 rapport_retention out_retention;
 rapport_cost_of_loss out_cost;
+rapport_servqual out_servqual;
+rapport_contribution_list servqual_records[RAPPORT_SERVQUAL_DIMENSIONS];
+rapport_free_text out_free_text;
+rapport_text_answer_list out_text_answers;
 const rapport_health_weights health_weights = RAPPORT_HEALTH_WEIGHTS_INIT;
 const rapport_retention_weights retention_weights = RAPPORT_RETENTION_WEIGHTS_INIT;
 const rapport_local_optimiser_options lo_options = RAPPORT_LOCAL_OPTIMISER_OPTIONS_INIT;
@@ -340,9 +344,17 @@ MISUSE_CASE(rapport_score_local_optimiser, OPT(2, 3, 4, 6), f.org, f.team, &f.fi
             &out_records)
 MISUSE_CASE(rapport_score_retention, OPT(3), f.org, f.person, f.day, &retention_weights, &out_retention)
 MISUSE_CASE(rapport_cost_of_loss_estimate, NONE, 0.5, 50000.0, RAPPORT_REPLACEMENT_PERCENT_21, &out_cost)
+MISUSE_CASE(rapport_guide_add_servqual, NONE, f.org, "servqual", 1, 7, &out_id)
+MISUSE_CASE(rapport_score_servqual, OPT(2, 3, 6), f.org, &f.unit_scope, &f.filter, &f.privacy, RAPPORT_SERVQUAL_GAP,
+            &out_servqual, servqual_records)
+MISUSE_CASE(rapport_score_free_text, OPT(3, 4), f.org, &f.unit_scope, "better", &f.filter, &f.privacy, &out_free_text,
+            &out_text_answers)
 MISUSE_CASE(rapport_score_units, OPT(1, 2), f.org, &f.filter, &f.options, &out_scores)
 MISUSE_CASE(rapport_score_subtrees, OPT(1, 2), f.org, &f.filter, &f.options, &out_scores)
 MISUSE_CASE(rapport_score_relationships, OPT(1, 2), f.org, &f.filter, &f.options, &out_scores)
+MISUSE_CASE(rapport_score_latest, OPT(1), f.org, &f.filter, &out_scores)
+MISUSE_CASE(rapport_score_unit_years, OPT(3, 4), f.org, 2024, 2025, &f.filter, &f.options, &out_scores)
+MISUSE_CASE(rapport_score_local_optimisers, OPT(1, 2, 3), f.org, &f.filter, &lo_options, &f.privacy, &out_scores)
 MISUSE_CASE(rapport_scores_get_info, NONE, f.scores, &out_scores_info)
 MISUSE_CASE(rapport_scores_column, NONE, f.scores, RAPPORT_COLUMN_MEAN, &out_values, &out_len, &out_type)
 MISUSE_CASE(rapport_scores_copy_column, NONE, f.scores, RAPPORT_COLUMN_MEAN, column_buffer, sizeof column_buffer,
@@ -400,6 +412,92 @@ TEST_CASE("rapport_scores_destroy: NULL, double destroy, wrong type, garbage", "
   CHECK(std::string(rapport_last_error_message()).find("rapport_scores handle, not a rapport_org") != std::string::npos);
   rapport_scores_info info{};
   CHECK(rapport_scores_get_info(f.scores, &info) == RAPPORT_OK);  // the refused destroy left it alive
+}
+
+TEST_CASE("every batch kind: freed handle, double destroy, wrong-type handle, columns it lacks", "[misuse]") {
+  Fixture f;
+  rapport_scores* made[4] = {};
+  REQUIRE(rapport_score_latest(f.org, nullptr, &made[0]) == RAPPORT_OK);
+  REQUIRE(rapport_score_unit_years(f.org, 2025, 2025, nullptr, nullptr, &made[1]) == RAPPORT_OK);
+  REQUIRE(rapport_score_local_optimisers(f.org, nullptr, nullptr, nullptr, &made[2]) == RAPPORT_OK);
+  REQUIRE(rapport_score_units(f.org, nullptr, nullptr, &made[3]) == RAPPORT_OK);
+  // A column each kind lacks: refused as an argument error, the out parameters reset.
+  const rapport_score_column lacks[4] = {RAPPORT_COLUMN_MEAN, RAPPORT_COLUMN_NPS, RAPPORT_COLUMN_DATE, RAPPORT_COLUMN_YEAR};
+  for (int i = 0; i < 4; ++i) {
+    INFO("batch " << i);
+    rapport_scores_info info{};
+    CHECK(rapport_scores_get_info(made[i], &info) == RAPPORT_OK);
+    const void* values = &info;
+    size_t len = 7;
+    rapport_column_type type = RAPPORT_TYPE_DOUBLE;
+    CHECK(rapport_scores_column(made[i], lacks[i], &values, &len, &type) == RAPPORT_INVALID_ARGUMENT);
+    CHECK((values == nullptr && len == 0 && type == RAPPORT_TYPE_UINT8));
+    CHECK(rapport_scores_copy_column(made[i], lacks[i], column_buffer, sizeof column_buffer, &len) ==
+          RAPPORT_INVALID_ARGUMENT);
+    CHECK(rapport_scores_column(made[i], rapport_score_column(999), &values, &len, &type) == RAPPORT_INVALID_ARGUMENT);
+    CHECK(rapport_scores_column(made[i], RAPPORT_COLUMN_STATUS, &values, &len, &type) == RAPPORT_OK);
+    CHECK(len == info.rows);
+    CHECK(rapport_org_destroy(reinterpret_cast<rapport_org*>(made[i])) == RAPPORT_MISUSE);  // wrong type
+    CHECK(rapport_scores_destroy(made[i]) == RAPPORT_OK);
+    CHECK(rapport_scores_get_info(made[i], &info) == RAPPORT_MISUSE);  // freed handle
+    CHECK(rapport_scores_column(made[i], RAPPORT_COLUMN_STATUS, &values, &len, &type) == RAPPORT_MISUSE);
+    CHECK(rapport_scores_destroy(made[i]) == RAPPORT_MISUSE);  // double destroy
+  }
+  // A failing batch leaves no handle behind.
+  rapport_scores* none = f.scores;
+  CHECK(rapport_score_unit_years(f.org, 2025, 2024, nullptr, nullptr, &none) == RAPPORT_INVALID_ARGUMENT);
+  CHECK(none == nullptr);
+  rapport_filter period = RAPPORT_FILTER_INIT;
+  period.period = f.y2025;
+  CHECK(rapport_score_unit_years(f.org, 2024, 2025, &period, nullptr, &none) == RAPPORT_INVALID_ARGUMENT);
+  CHECK(none == nullptr);
+}
+
+TEST_CASE("rapport_score_servqual: a failed call leaves no records and a neutral result", "[misuse]") {
+  Fixture f;
+  rapport_contribution_list lists[RAPPORT_SERVQUAL_DIMENSIONS];
+  for (auto& l : lists) l = rapport_contribution_list{reinterpret_cast<rapport_contribution*>(&f), 9};
+  rapport_servqual res{};
+  res.overall = 3;
+  CHECK(rapport_score_servqual(f.dead, &f.unit_scope, nullptr, nullptr, RAPPORT_SERVQUAL_GAP, &res, lists) ==
+        RAPPORT_MISUSE);
+  for (auto& l : lists) CHECK((l.items == nullptr && l.len == 0));
+  CHECK((res.status == RAPPORT_SCORE_NO_DATA && res.overall == 0 && res.scale_min == -1));
+  for (int d = 0; d < RAPPORT_SERVQUAL_DIMENSIONS; ++d)
+    CHECK((res.dimensions[d].status == RAPPORT_SCORE_NO_DATA && res.dimensions[d].dimension == d));
+}
+
+TEST_CASE("rapport_text_answer_list_free: NULL, empty, double free of a copy, wrong kind", "[misuse]") {
+  Fixture f;
+  CHECK(rapport_text_answer_list_free(nullptr) == RAPPORT_OK);
+  rapport_text_answer_list empty{nullptr, 0};
+  CHECK(rapport_text_answer_list_free(&empty) == RAPPORT_OK);
+  rapport_scope scope{RAPPORT_LEVEL_RELATIONSHIP, f.service, RAPPORT_SIDE_OUTPUT};
+  rapport_free_text res{};
+  rapport_text_answer_list list{};
+  REQUIRE(rapport_score_free_text(f.org, &scope, "better", nullptr, nullptr, &res, &list) == RAPPORT_OK);
+  REQUIRE(list.len == 1);
+  CHECK(std::string(list.items[0].text) == "faster");
+  CHECK(list.items[0].conversation == f.conversation);
+  rapport_text_answer_list copy = list;
+  CHECK(rapport_text_answer_list_free(&list) == RAPPORT_OK);
+  CHECK(list.items == nullptr);
+  CHECK(rapport_text_answer_list_free(&copy) == RAPPORT_MISUSE);
+  CHECK(copy.items != nullptr);  // a refused free leaves the struct alone
+  // The answer list of a conversation is another kind: neither free function takes the other's list.
+  rapport_answer_list answers{};
+  REQUIRE(rapport_conversation_answers(f.org, f.conversation, &answers) == RAPPORT_OK);
+  rapport_text_answer_list wrong{reinterpret_cast<rapport_text_answer*>(answers.items), answers.len};
+  CHECK(rapport_text_answer_list_free(&wrong) == RAPPORT_MISUSE);
+  REQUIRE(rapport_score_free_text(f.org, &scope, "better", nullptr, nullptr, &res, &list) == RAPPORT_OK);
+  rapport_answer_list wrong2{reinterpret_cast<rapport_answer*>(list.items), list.len};
+  CHECK(rapport_answer_list_free(&wrong2) == RAPPORT_MISUSE);
+  CHECK(rapport_text_answer_list_free(&list) == RAPPORT_OK);
+  CHECK(rapport_answer_list_free(&answers) == RAPPORT_OK);
+  // Suppressed: the status says so and the list stays empty.
+  rapport_scope unit{RAPPORT_LEVEL_UNIT, f.team, RAPPORT_SIDE_OUTPUT};
+  CHECK(rapport_score_free_text(f.org, &unit, "better", nullptr, nullptr, &res, &list) == RAPPORT_SUPPRESSED);
+  CHECK((res.status == RAPPORT_SCORE_SUPPRESSED && res.respondents == 1 && list.items == nullptr && list.len == 0));
 }
 
 TEST_CASE("rapport_contribution_list_free: NULL, double free of a copy, wrong kind", "[misuse]") {
