@@ -305,7 +305,6 @@ void init_scores(py::module_& m);
 void init_sample(py::module_& m);
 
 /// Whether this build binds the scores (include/rapport/score.hpp existed when it was compiled).
-bool have_scores();
 /// Health band and value of each relationship in `rels` for the fishbone drawing, or an empty list
 /// when this build has no scores. Called with the read lock held and the GIL held.
 struct BoneHealth {

@@ -311,7 +311,6 @@ struct Bone {
 struct PyFishbone {
   Unit unit;
   std::vector<Bone> bones;
-  bool scored = false;  ///< whether this build could score the bones (else every bone is grey)
   std::vector<Relationship> side(Side s) const {
     std::vector<Relationship> out;
     for (const Bone& b : bones)
@@ -492,7 +491,6 @@ void init_model(py::module_& m) {
                          "output (whom it serves). Shows as an SVG drawing in Jupyter.")
       .def_readonly("unit", &PyFishbone::unit)
       .def_readonly("bones", &PyFishbone::bones)
-      .def_readonly("scored", &PyFishbone::scored, "Whether bones carry health scores (else they are drawn grey).")
       .def_property_readonly("input", [](const PyFishbone& f) { return f.side(Side::input); })
       .def_property_readonly("throughput", [](const PyFishbone& f) { return f.side(Side::throughput); })
       .def_property_readonly("output", [](const PyFishbone& f) { return f.side(Side::output); })
@@ -720,7 +718,7 @@ void init_model(py::module_& m) {
       .def("fishbone", [](const PyOrg& o, UnitRef ref, std::optional<Date> as_of) {
         return read(o, [&](const Organisation& org) {
           UnitId u = resolve(org, ref);
-          PyFishbone f{org.unit(u), {}, have_scores()};
+          PyFishbone f{org.unit(u), {}};
           Fishbone fb = org.fishbone(u);
           std::vector<RelationshipId> rels;
           for (Side s : {Side::input, Side::throughput, Side::output})
@@ -735,7 +733,7 @@ void init_model(py::module_& m) {
         });
       }, py::arg("unit"), py::arg("as_of") = py::none(),
          "The unit's fishbone: input, throughput and output bones, each coloured by the relationship's health "
-         "as of `as_of` (default: the latest conversation date) once this build has scores.");
+         "as of `as_of` (default: the latest conversation date).");
 
   // --- guides ---------------------------------------------------------------------------------
   cls.def_property_readonly("guides", [](PyOrg& o) { return View<GuideId>{o.shared_from_this()}; })

@@ -14,5 +14,4 @@ PYBIND11_MODULE(_rapport, m) {
   init_archive(m);
   init_scores(m);
   init_sample(m);
-  m.attr("HAVE_SCORES") = have_scores();
 }

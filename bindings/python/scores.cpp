@@ -10,8 +10,6 @@ namespace rapport::python {
 std::string_view mode_name(sc::ServqualMode m) { return m == sc::ServqualMode::gap ? "gap" : m == sc::ServqualMode::perceptions_only ? "perceptions_only" : "?"; }
 std::string_view role_name(sc::Role r) { return r == sc::Role::provider ? "provider" : r == sc::Role::recipient ? "recipient" : "?"; }
 
-bool have_scores() { return true; }
-
 // ----------------------------------------------------------------------------------- the keywords
 
 sc::Scope make_scope(const Organisation& org, py::handle relationship, py::handle unit, py::handle side, py::handle subtree) {

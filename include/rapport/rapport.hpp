@@ -12,5 +12,6 @@
 #include "rapport/organisation.hpp"
 #include "rapport/referral.hpp"
 #include "rapport/relationship.hpp"
+#include "rapport/sample.hpp"
 #include "rapport/unit.hpp"
 #include "rapport/version.hpp"

@@ -9,12 +9,15 @@ Organisation's methods; bulk data goes in and out as pandas DataFrames or NumPy 
 """
 from __future__ import annotations
 
+import sys as _sys
+
 from . import _rapport
 from ._rapport import (
     Agreement,
     AgreementStatus,
     ArchiveError,
     ArchiveTooNew,
+    Band,
     Bond,
     Bone,
     Complaint,
@@ -24,25 +27,43 @@ from ._rapport import (
     Conversation,
     ConversationKind,
     CorruptArchive,
+    CsatPreset,
     DuplicateError,
     ErasureReport,
     Error,
     Fishbone,
+    FORMAT_VERSION,
+    GapKind,
     Guide,
+    HealthComponent,
     IoError,
+    load,
+    load_bytes,
+    Measure,
     NoData,
     NotAnArchive,
     NotFound,
+    NpsPreset,
     Organisation,
     Period,
     Question,
+    RecordKind,
     Referral,
     ReferralOutcome,
     ReferralTarget,
     Relationship,
+    ReplacementCost,
+    RetentionFactor,
+    Role,
+    sample,
+    save,
     Scale,
+    score,
+    ServqualDimension,
+    ServqualMode,
     Severity,
     Side,
+    Status,
     Suppressed,
     Unit,
     UnitKind,
@@ -51,39 +72,19 @@ from ._rapport import (
 
 __version__: str = _rapport.__version__
 
+# `import rapport.score` and `from rapport.score import nps` work like for a pure-Python submodule.
+_sys.modules[__name__ + ".score"] = score
+
 __all__ = [
-    "Agreement", "AgreementStatus", "ArchiveError", "ArchiveTooNew", "Bond", "Bone", "Complaint",
-    "ComplaintOutcome", "ComplaintStage", "ConflictError", "Conversation", "ConversationKind", "CorruptArchive",
-    "DuplicateError", "ErasureReport", "Error", "Fishbone", "Guide", "IoError", "NoData", "NotAnArchive",
-    "NotFound", "Organisation", "Period", "Question", "Referral", "ReferralOutcome", "ReferralTarget",
-    "Relationship", "Scale", "Severity", "Side", "Suppressed", "Unit", "UnitKind", "ValidationError",
+    "Agreement", "AgreementStatus", "ArchiveError", "ArchiveTooNew", "Band", "Bond", "Bone", "Complaint",
+    "ComplaintOutcome", "ComplaintStage", "ConflictError", "Conversation", "ConversationKind",
+    "CorruptArchive", "CsatPreset", "DuplicateError", "ErasureReport", "Error", "Fishbone",
+    "FORMAT_VERSION", "GapKind", "Guide", "HealthComponent", "IoError", "load", "load_bytes", "Measure",
+    "NoData", "NotAnArchive", "NotFound", "NpsPreset", "Organisation", "Period", "Question", "RecordKind",
+    "Referral", "ReferralOutcome", "ReferralTarget", "Relationship", "ReplacementCost", "RetentionFactor",
+    "Role", "sample", "save", "Scale", "score", "ServqualDimension", "ServqualMode", "Severity", "Side",
+    "Status", "Suppressed", "Unit", "UnitKind", "ValidationError", "ScoreFrame",
 ]
-
-if _rapport.HAVE_SCORES:
-    import sys as _sys
-
-    from ._rapport import (
-        Band,
-        CsatPreset,
-        GapKind,
-        HealthComponent,
-        Measure,
-        NpsPreset,
-        RecordKind,
-        ReplacementCost,
-        RetentionFactor,
-        Role,
-        ServqualDimension,
-        ServqualMode,
-        Status,
-        score,
-    )
-
-    # `import rapport.score` and `from rapport.score import nps` work like for a pure-Python submodule.
-    _sys.modules[__name__ + ".score"] = score
-    __all__ += ["Band", "CsatPreset", "GapKind", "HealthComponent", "Measure", "NpsPreset", "RecordKind",
-                "ReplacementCost", "RetentionFactor", "Role", "ServqualDimension", "ServqualMode", "Status", "score",
-                "ScoreFrame"]
 
 
 def __getattr__(name: str):  # noqa: ANN202 - module-level lazy attribute
@@ -92,14 +93,3 @@ def __getattr__(name: str):  # noqa: ANN202 - module-level lazy attribute
 
         return score_frame_class()
     raise AttributeError(f"module 'rapport' has no attribute {name!r}")
-
-
-if hasattr(_rapport, "sample"):
-    from ._rapport import sample
-
-    __all__ += ["sample"]
-
-if hasattr(_rapport, "load"):
-    from ._rapport import FORMAT_VERSION, load, load_bytes, save
-
-    __all__ += ["FORMAT_VERSION", "load", "load_bytes", "save"]

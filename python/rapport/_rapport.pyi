@@ -11,7 +11,6 @@ import numpy as np
 import numpy.typing as npt
 
 __version__: str
-HAVE_SCORES: bool
 FORMAT_VERSION: int
 
 # Anything that names a date: a date (a datetime's or Timestamp's date part), numpy.datetime64, "YYYY-MM-DD".
@@ -372,8 +371,6 @@ class Fishbone:
     def unit(self) -> Unit: ...
     @property
     def bones(self) -> list[Bone]: ...
-    @property
-    def scored(self) -> bool: ...
     @property
     def input(self) -> list[Relationship]: ...
     @property

@@ -17,7 +17,7 @@
 #include "rapport/io/csv.hpp"
 #include "rapport/rapport.hpp"
 #include "report.hpp"
-#include "sample.hpp"
+#include "rapport/sample.hpp"
 
 namespace fs = std::filesystem;
 using namespace rapport;
@@ -205,7 +205,7 @@ int run_erase(const std::string& archive, const std::string& key) {
 }
 
 int run_sample(const std::string& dir, std::uint64_t seed) {
-  Organisation org = make_sample(seed);
+  Organisation org = sample_organisation(seed);
   io::export_csv(org, dir);
   std::cout << "sample organisation written to " << dir << ": " << counts(org) << "\n";
   return exit_ok;

@@ -14,7 +14,7 @@
 //   * overdue yearly conversations: controlling's customer reviews and some IT service-desk ones;
 //   * a team too small to show aggregates over its people (controlling, four employees).
 // Everything is drawn from one seeded generator, so the same seed gives the same organisation.
-#include "sample.hpp"
+#include "rapport/sample.hpp"
 
 #include <algorithm>
 #include <array>
@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-namespace rapport::cli {
+namespace rapport {
 namespace {
 
 /// splitmix64: small, fast and the same on every platform (std distributions are not).
@@ -492,6 +492,6 @@ void Builder::referrals() {
 
 }  // namespace
 
-Organisation make_sample(std::uint64_t seed) { return Builder(seed).build(); }
+Organisation sample_organisation(std::uint64_t seed) { return Builder(seed).build(); }
 
 }  // namespace rapport::cli

@@ -10,7 +10,7 @@ import rapport
 
 from conftest import big_org
 
-pd = pytest.importorskip("pandas")
+import pandas as pd
 
 
 @pytest.fixture

@@ -29,12 +29,9 @@ def test_fishbone_colours(org: rapport.Organisation) -> None:
     fb = org.fishbone("sales")
     root = ET.fromstring(fb.to_svg())
     strokes = {line.get("stroke") for g in root.iter(SVG + "g") for line in g.iter(SVG + "line")}
-    if not fb.scored:
-        assert strokes == {"#a0a0a0"}  # grey before scores exist
-    else:
-        assert all(b.band in (None, "red", "yellow", "green") for b in fb.bones)
-        colours = {None: "#a0a0a0", "red": "#d64541", "yellow": "#e8a317", "green": "#3a9d5d"}
-        assert strokes == {colours[b.band] for b in fb.bones}
+    assert all(b.band in (None, "red", "yellow", "green") for b in fb.bones)
+    colours = {None: "#a0a0a0", "red": "#d64541", "yellow": "#e8a317", "green": "#3a9d5d"}
+    assert strokes == {colours[b.band] for b in fb.bones}
 
 
 def test_fishbone_escapes_and_empty_sides() -> None:

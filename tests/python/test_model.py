@@ -177,7 +177,7 @@ def test_agreements_complaints_referrals(org: rapport.Organisation) -> None:
 
 
 def test_frames(org: rapport.Organisation) -> None:
-    pd = pytest.importorskip("pandas")
+    import pandas as pd
     units = org.units.to_frame()
     assert units.index.name == "id" and list(units.columns) == ["key", "name", "kind", "parent", "payer"]
     assert isinstance(units["kind"].dtype, pd.CategoricalDtype) and units.loc[3, "key"] == "payroll"
@@ -238,7 +238,7 @@ def test_period_and_scale() -> None:
 
 
 def test_dates_accept_datetime_like() -> None:
-    pd = pytest.importorskip("pandas")
+    import pandas as pd
     o = rapport.Organisation()
     o.add_unit("a"), o.add_unit("b")
     r = o.add_relationship("a", "b")
