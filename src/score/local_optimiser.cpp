@@ -65,11 +65,7 @@ LocalOptimiserResult local_optimiser(const Organisation& org, UnitId unit, const
   if (r.status != Status::ok) return r;
   finish(r, payer, fabric, lo);
   if (options.explain) {
-    detail::explain_mean(org, cp.rows, payer.n, r.records);
-    std::vector<Contribution> neg;
-    detail::explain_mean(org, cf.rows, fabric.n, neg);
-    for (auto& c : neg) c.contribution = -c.contribution;
-    r.records.insert(r.records.end(), neg.begin(), neg.end());
+    detail::explain_difference(org, cp.rows, payer.n, cf.rows, fabric.n, r.records);
   }
   return r;
 }

@@ -206,11 +206,7 @@ Reciprocity reciprocity(const Organisation& org, UnitId a, UnitId b, const Filte
   x.a_of_b = sa.mean_normalised, x.b_of_a = sb.mean_normalised;
   x.difference = x.a_of_b - x.b_of_a;
   if (options.explain) {
-    detail::explain_mean(org, ca.rows, sa.n, x.records);
-    std::vector<Contribution> neg;
-    detail::explain_mean(org, cb.rows, sb.n, neg);
-    for (auto& c : neg) c.contribution = -c.contribution;
-    x.records.insert(x.records.end(), neg.begin(), neg.end());
+    detail::explain_difference(org, ca.rows, sa.n, cb.rows, sb.n, x.records);
   }
   return x;
 }

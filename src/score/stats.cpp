@@ -105,6 +105,14 @@ void explain_mean(const Organisation& org, const std::vector<std::size_t>& rows,
   }
 }
 
+void explain_difference(const Organisation& org, const std::vector<std::size_t>& rows_a, std::int64_t n_a,
+                        const std::vector<std::size_t>& rows_b, std::int64_t n_b, std::vector<Contribution>& out) {
+  explain_mean(org, rows_a, n_a, out);
+  const std::size_t first_b = out.size();
+  explain_mean(org, rows_b, n_b, out);
+  for (std::size_t i = first_b; i < out.size(); ++i) out[i].contribution = -out[i].contribution;
+}
+
 }  // namespace detail
 
 SatisfactionStats stats_of(const SatisfactionState& state, bool aggregate, const Privacy& privacy) {

@@ -22,6 +22,9 @@ Collected collect(const Organisation& org, std::span<const std::uint32_t> rels, 
 /// Records of a mean: each row's score and normalised share.
 void explain_mean(const Organisation& org, const std::vector<std::size_t>& rows, std::int64_t n,
                   std::vector<Contribution>& out);
+/// Records of a difference of two means (a - b): a's rows as explain_mean, then b's with negated shares.
+void explain_difference(const Organisation& org, const std::vector<std::size_t>& rows_a, std::int64_t n_a,
+                        const std::vector<std::size_t>& rows_b, std::int64_t n_b, std::vector<Contribution>& out);
 /// Keeps only status, n and respondents.
 void withhold(SatisfactionStats& s, Status status);
 

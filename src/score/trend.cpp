@@ -55,12 +55,7 @@ TrendResult trend(const Organisation& org, const Scope& scope, Period before, Pe
   if (options.explain && r.status == Status::ok) {
     auto cb = detail::collect(org, scope, fb, Measure::score, true);
     auto ca = detail::collect(org, scope, fa, Measure::score, true);
-    std::vector<Contribution> b, a;
-    detail::explain_mean(org, ca.rows, r.after.n, a);
-    detail::explain_mean(org, cb.rows, r.before.n, b);
-    for (auto& x : b) x.contribution = -x.contribution;
-    r.records = std::move(a);
-    r.records.insert(r.records.end(), b.begin(), b.end());
+    detail::explain_difference(org, ca.rows, r.after.n, cb.rows, r.before.n, r.records);
   }
   return r;
 }
