@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import os
 import pickle
+import resource
+import signal
 
 import pytest
 
@@ -55,15 +57,19 @@ def test_failed_save_leaves_target(org: rapport.Organisation, tmp_path) -> None:
     path = tmp_path / "keep.rapport"
     rapport.Organisation().save(path)
     before = path.read_bytes()
-    os.chmod(tmp_path, 0o500)
+    assert len(org.to_bytes()) > len(before) + 1
+    # A file-size limit fails the write for any user, root included (EFBIG, once SIGXFSZ is ignored).
+    handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (len(before) + 1, hard))
     try:
-        if os.access(tmp_path, os.W_OK):  # root ignores permissions: nothing to test
-            pytest.skip("running as root")
         with pytest.raises(rapport.IoError):
             org.save(path)
     finally:
-        os.chmod(tmp_path, 0o700)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, handler)
     assert path.read_bytes() == before
+    assert os.listdir(tmp_path) == ["keep.rapport"]  # no temporary file left behind
 
 
 def test_damaged_files(tmp_path) -> None:
