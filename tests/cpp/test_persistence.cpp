@@ -596,6 +596,36 @@ TEST_CASE("class versions, tracking and tags the format does not know are refuse
   CHECK(code_of([&] { load_from_bytes(reseal(older)); }) == ErrorCode::corrupt);
 }
 
+TEST_CASE("a forged hierarchy or payer cycle is refused", "[persistence][crafted]") {
+  // Two archives that differ only in the unit root's parent (or payer), z or w: the one differing byte
+  // is that id, and pointing it at y (root's grandchild) closes a cycle root -> y -> x -> root.
+  auto make = [](bool z, bool as_payer) {
+    Organisation o;
+    const UnitId root = o.add_unit({"root", "", UnitKind::company, {}, {}});
+    const UnitId x = o.add_unit({"x", "", UnitKind::department, root, {}});
+    o.add_unit({"y", "", UnitKind::team, x, {}});
+    const UnitId zu = o.add_unit({"z", "", UnitKind::market, {}, {}});
+    const UnitId wu = o.add_unit({"w", "", UnitKind::market, {}, {}});
+    const std::optional<UnitId> target = z ? zu : wu;
+    o.update_unit(root, {"root", "", UnitKind::company, as_payer ? std::nullopt : target, as_payer ? target : std::nullopt});
+    return save_to_bytes(o);
+  };
+  for (bool as_payer : {false, true}) {
+    const std::string a = make(true, as_payer), b = make(false, as_payer);
+    REQUIRE(a.size() == b.size());
+    std::vector<std::size_t> diff;
+    for (std::size_t i = header_size; i < a.size(); ++i)
+      if (a[i] != b[i]) diff.push_back(i);
+    REQUIRE(diff.size() == 1);
+    REQUIRE(a[diff[0]] == 3);
+    std::string forged = a;
+    forged[diff[0]] = 2;
+    CHECK(code_of([&] { load_from_bytes(reseal(forged)); }) == ErrorCode::corrupt);
+    CHECK(message_of([&] { load_from_bytes(reseal(forged)); }).find(as_payer ? "payer cycle" : "hierarchy cycle") !=
+          std::string::npos);
+  }
+}
+
 TEST_CASE("resealed random damage either fails cleanly or loads what the bytes say", "[persistence][crafted]") {
   Organisation source = random_org(3, 8);
   source.compact();
