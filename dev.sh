@@ -32,11 +32,19 @@ install_missing() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# Runs a step and says how long it took (the README's development section quotes these figures).
+timed() {
+  local what=$1 start=$SECONDS
+  shift
+  "$@"
+  echo "dev.sh: $what took $((SECONDS - start)) s" >&2
+}
+
 build() {
   install_missing
   # Debian's interpreter, not a pyenv shim that lacks Debian's python3-* packages.
   cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPython3_EXECUTABLE=/usr/bin/python3 >/dev/null
-  cmake --build "$BUILD" -j "$JOBS"
+  timed "build" cmake --build "$BUILD" -j "$JOBS"
 }
 
 # The C++, C and command-line tests once more with AddressSanitizer (and LeakSanitizer) and
@@ -45,9 +53,9 @@ build() {
 sanitized_tests() {
   cmake -S . -B "$ASAN_BUILD" -DCMAKE_BUILD_TYPE=Debug -DRAPPORT_SANITIZE=ON -DRAPPORT_BUILD_PYTHON=OFF \
         -DRAPPORT_BUILD_BENCHMARKS=OFF -DPython3_EXECUTABLE=/usr/bin/python3 >/dev/null
-  cmake --build "$ASAN_BUILD" -j "$JOBS"
+  timed "sanitizer build" cmake --build "$ASAN_BUILD" -j "$JOBS"
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-    ctest --test-dir "$ASAN_BUILD" -j "$JOBS" --output-on-failure -E '^(packaging|capi\.py|capi\.install|capi\.tsan)'
+    timed "sanitizer tests" ctest --test-dir "$ASAN_BUILD" -j "$JOBS" --output-on-failure -E '^(packaging|capi\.py|capi\.install|capi\.tsan)'
 }
 
 case "${1:-}" in
@@ -63,7 +71,7 @@ case "${1:-}" in
     ;;
   test)
     build
-    ctest --test-dir "$BUILD" -j "$JOBS" --output-on-failure
+    timed "tests" ctest --test-dir "$BUILD" -j "$JOBS" --output-on-failure
     sanitized_tests
     ;;
   *)

@@ -30,9 +30,7 @@
 #include "rapport/score/coverage.hpp"
 #include "rapport/score/health.hpp"
 #include "rapport/score/retention.hpp"
-#ifdef RAPPORT_FUZZ_HAVE_IO
 #include "rapport/io/csv.hpp"
-#endif
 
 namespace {
 
@@ -80,14 +78,12 @@ std::string wrap_payload(std::string_view payload) {
   std::abort();
 }
 
-#ifdef RAPPORT_FUZZ_HAVE_IO
 /// Discards what is written.
 class NullBuf : public std::streambuf {
  protected:
   int_type overflow(int_type c) override { return traits_type::not_eof(c); }
   std::streamsize xsputn(const char*, std::streamsize n) override { return n; }
 };
-#endif
 
 void check_loaded(const rapport::Organisation& org, std::string_view archive) {
   const std::string saved = rapport::save_to_bytes(org);
@@ -110,11 +106,9 @@ void check_loaded(const rapport::Organisation& org, std::string_view archive) {
   int employees = 0;
   for (const auto& r : org.relationships())
     if (r.bond == rapport::Bond::leadership && ++employees <= 4) (void)rapport::score::retention_risk(org, r.recipient, as_of);
-#ifdef RAPPORT_FUZZ_HAVE_IO
   NullBuf nb;
   std::ostream out(&nb);
   rapport::io::export_json(org, out);  // formats every record (dates, names, texts)
-#endif
 }
 
 }  // namespace

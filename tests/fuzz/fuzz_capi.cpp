@@ -10,7 +10,8 @@
 //  - the status is a documented value, never RAPPORT_INTERNAL or RAPPORT_UNSUPPORTED;
 //  - rapport_last_error_code() equals it and the message is "" exactly after a success;
 //  - a NULL, destroyed or wrong-type handle, or a NULL required pointer, gives RAPPORT_MISUSE (a
-//    destroyed handle may give RAPPORT_INVALID_ARGUMENT when another argument is invalid too);
+//    destroyed handle may give RAPPORT_INVALID_ARGUMENT or RAPPORT_DUPLICATE when the other arguments
+//    are wrong by themselves: those checks may come first);
 //  - out parameters hold their neutral value after a failure;
 //  - single scores agree with their result's status; every live organisation saves to bytes that load
 //    again and save back to the same bytes (a mutator sequence must never build an organisation its own
@@ -211,10 +212,12 @@ struct Session {
 };
 
 /// A call on a NULL or destroyed org handle must fail with RAPPORT_MISUSE. Argument checks that need
-/// no organisation (a bad enum, date, filter or UTF-8 string) may run first and answer
-/// RAPPORT_INVALID_ARGUMENT instead; anything else (in particular success) is a finding.
+/// no organisation may run first and answer for the arguments instead: RAPPORT_INVALID_ARGUMENT (a bad
+/// enum, date, filter or UTF-8 string) or RAPPORT_DUPLICATE (a question wording given twice in one
+/// rapport_guide_add). Anything else, in particular success or an answer that needs the organisation
+/// (not found, conflict, no data), is a finding.
 void expect_handle(rapport_status st, bool misuse, const char* call) {
-  if (misuse && st != RAPPORT_MISUSE && st != RAPPORT_INVALID_ARGUMENT)
+  if (misuse && st != RAPPORT_MISUSE && st != RAPPORT_INVALID_ARGUMENT && st != RAPPORT_DUPLICATE)
     finding("a NULL or destroyed org handle was not refused", call, st);
 }
 
