@@ -1,6 +1,8 @@
 // The model's validation rules, fishbone, payer chain, updates, removals and erasure.
 #include <catch2/catch.hpp>
 
+#include "test_errors.hpp"
+
 #include "rapport/organisation.hpp"
 #include "rapport/error.hpp"
 
@@ -10,17 +12,6 @@
 using namespace rapport;
 
 namespace {
-
-template <class F>
-ErrorCode code_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  FAIL("expected a rapport::Error");
-  return ErrorCode{};
-}
 
 /// The small organisation of docs/examples, with known answers.
 struct Sample {

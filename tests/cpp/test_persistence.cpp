@@ -2,6 +2,8 @@
 // injected failures, erasure, and the golden file of format version 1.
 #include <catch2/catch.hpp>
 
+#include "test_errors.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -54,28 +56,6 @@ namespace {
 constexpr std::size_t header_size = 40;
 
 Date d(const char* s) { return Date::parse(s); }
-
-template <class F>
-ErrorCode code_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  FAIL("expected a rapport::Error");
-  return ErrorCode{};
-}
-
-template <class F>
-std::string message_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  FAIL("expected a rapport::Error");
-  return {};
-}
 
 // A bitwise CRC-32C, independent of the library's, to seal crafted archives.
 std::uint32_t crc32c_bitwise(const char* p, std::size_t n) {

@@ -2,6 +2,8 @@
 // Shared by the test_score_*.cpp files: small known organisations and a random one.
 #include <catch2/catch.hpp>
 
+#include "test_errors.hpp"
+
 #include <random>
 #include <vector>
 
@@ -14,17 +16,6 @@ namespace score_test {
 using namespace rapport;
 
 inline Date d(const char* s) { return Date::parse(s); }
-
-template <class F>
-ErrorCode code_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  FAIL("expected a rapport::Error");
-  return ErrorCode{};
-}
 
 /// A provider unit with `customers` external customers, each on its own service relationship.
 struct Served {
