@@ -6,14 +6,17 @@
 /// each relationship's rows as one contiguous run. New rows are appended to an unsorted tail that is
 /// merged into the sorted part when it grows beyond an eighth of it (amortised O(1) per insert).
 /// Removed rows stay as tombstones (kind == removed_kind) until the next merge.
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <utility>
 #include <vector>
 
 #include "rapport/conversation.hpp"
+#include "rapport/detail/column.hpp"
 
 namespace rapport {
 
@@ -50,8 +53,9 @@ class RowIndex {
     const auto& page = pages_[id >> page_bits];
     if (!page.empty()) __builtin_prefetch(page.data() + (id & page_mask), 1);
   }
-  /// Sets ids[r] -> r for every row, checking none repeats; returns the first repeated row or rows.size().
-  std::size_t assign(std::span<const std::uint32_t> ids);
+  /// Sets ids[r] -> r for every row whose kind is not ConversationTable::removed_kind, checking that
+  /// none repeats; returns the first repeated row, or ids.size(). The id range must cover every id.
+  std::size_t assign(std::span<const std::uint32_t> ids, std::span<const std::uint8_t> kinds);
   /// Maps every id to none, releasing the pages.
   void clear_rows();
   std::size_t memory_bytes() const;
@@ -61,6 +65,38 @@ class RowIndex {
   static constexpr std::uint32_t page_size = 1u << page_bits, page_mask = page_size - 1;
   std::vector<std::vector<std::uint32_t>> pages_;
   std::uint32_t bound_ = 0;
+};
+
+class ConversationTable;
+
+/// The id -> row index, built on the first lookup by id rather than by every load and merge: scores
+/// never look a row up by id, and building the index is a scatter over all of it, the dearest step of
+/// a load. Concurrent readers build it once, under the lock; mutators (which have the table to
+/// themselves) keep it current while it exists, and a merge drops it.
+class LazyRowIndex {
+ public:
+  LazyRowIndex() = default;
+  LazyRowIndex(const LazyRowIndex& o);
+  LazyRowIndex(LazyRowIndex&& o) noexcept;
+  LazyRowIndex& operator=(const LazyRowIndex& o);
+  LazyRowIndex& operator=(LazyRowIndex&& o) noexcept;
+
+  /// The index of the table's live rows; built now if it is not yet (std::bad_alloc if that fails,
+  /// and the index stays unbuilt).
+  const RowIndex& get(const ConversationTable& t) const {
+    if (!built_.load(std::memory_order_acquire)) build(t);
+    return index_;
+  }
+  /// The index for a mutator to keep current, or null while it is not built.
+  RowIndex* if_built() { return built_.load(std::memory_order_relaxed) ? &index_ : nullptr; }
+  void drop() noexcept;
+  std::size_t memory_bytes() const;
+
+ private:
+  void build(const ConversationTable& t) const;
+  mutable RowIndex index_;
+  mutable std::atomic<bool> built_{false};
+  mutable std::mutex mutex_;
 };
 
 class ConversationTable {
@@ -73,7 +109,7 @@ class ConversationTable {
   std::size_t rows() const { return ids_.size(); }    ///< physical rows, tombstones included
   std::size_t sorted_rows() const { return sorted_; } ///< rows [0, sorted_rows) are clustered
   bool compact() const { return sorted_ == ids_.size() && live_ == ids_.size(); }
-  std::uint32_t id_bound() const { return row_of_.bound(); }  ///< every id is below this
+  std::uint32_t id_bound() const { return next_id_; }  ///< every id is below this
 
   // Columns, one entry per physical row.
   std::span<const std::uint32_t> ids() const { return ids_; }
@@ -85,9 +121,10 @@ class ConversationTable {
   std::span<const std::uint8_t> self_assessments() const { return self_; }
 
   bool live(std::size_t row) const { return kinds_[row] != removed_kind; }
-  /// The row of a live conversation, if there is one.
+  /// The row of a live conversation, if there is one. The first lookup builds the id index
+  /// (std::bad_alloc if it cannot).
   std::optional<std::size_t> row_of(ConversationId id) const {
-    std::uint32_t row = id.value < row_of_.bound() ? row_of_.get(id.value) : no_row;
+    std::uint32_t row = id.value < next_id_ ? row_of_.get(*this).get(id.value) : no_row;
     if (row == no_row) return std::nullopt;
     return row;
   }
@@ -117,12 +154,13 @@ class ConversationTable {
   /// as it was (merging is housekeeping that every reader can do without) and tries again next time.
   void merge_if_due();
 
-  std::vector<std::uint32_t> ids_, relationships_;
-  std::vector<std::int32_t> dates_;
-  std::vector<std::uint8_t> kinds_;
-  std::vector<std::uint32_t> guides_;
-  std::vector<std::uint8_t> scores_, self_;
-  RowIndex row_of_;
+  detail::Column<std::uint32_t> ids_, relationships_;
+  detail::Column<std::int32_t> dates_;
+  detail::Column<std::uint8_t> kinds_;
+  detail::Column<std::uint32_t> guides_;
+  detail::Column<std::uint8_t> scores_, self_;
+  LazyRowIndex row_of_;
+  std::uint32_t next_id_ = 0;  ///< the id the next conversation gets
   std::size_t sorted_ = 0;
   std::size_t live_ = 0;
 };

@@ -16,8 +16,8 @@ inline std::uint64_t cluster_key(std::uint32_t rel, std::int32_t date) {
 /// Sorts `rows` by (cluster key, id) with a stable LSD radix sort on the key, packed into as few
 /// bits as its range needs: linear in the rows, where a comparison sort of a 10-million-row bulk load
 /// took seconds.
-void sort_rows(std::vector<std::uint32_t>& rows, const std::vector<std::uint32_t>& rel,
-               const std::vector<std::int32_t>& date, const std::vector<std::uint32_t>& ids) {
+void sort_rows(std::vector<std::uint32_t>& rows, std::span<const std::uint32_t> rel, std::span<const std::int32_t> date,
+               std::span<const std::uint32_t> ids) {
   if (rows.size() < 2) return;
   std::uint32_t rel_min = UINT32_MAX, rel_max = 0;
   std::int32_t date_min = INT32_MAX, date_max = INT32_MIN;
@@ -59,8 +59,8 @@ void sort_rows(std::vector<std::uint32_t>& rows, const std::vector<std::uint32_t
 }
 
 template <class T>
-std::vector<T> gathered(const std::vector<T>& column, const std::vector<std::uint32_t>& order) {
-  std::vector<T> out(order.size());
+detail::Column<T> gathered(const detail::Column<T>& column, const std::vector<std::uint32_t>& order) {
+  detail::Column<T> out(order.size());
   for (std::size_t i = 0; i < order.size(); ++i) out[i] = column[order[i]];
   return out;
 }
@@ -108,13 +108,15 @@ void RowIndex::extend(std::uint32_t bound) {
   bound_ = bound;
 }
 
-std::size_t RowIndex::assign(std::span<const std::uint32_t> ids) {
-  for (auto id : ids)  // pages first, so the prefetches below have somewhere to point
-    if (pages_[id >> page_bits].empty()) pages_[id >> page_bits].assign(page_size, none);
+std::size_t RowIndex::assign(std::span<const std::uint32_t> ids, std::span<const std::uint8_t> kinds) {
+  auto counted = [&](std::size_t r) { return kinds[r] != ConversationTable::removed_kind; };
+  for (std::size_t r = 0; r < ids.size(); ++r)  // pages first, so the prefetches below have somewhere to point
+    if (counted(r) && pages_[ids[r] >> page_bits].empty()) pages_[ids[r] >> page_bits].assign(page_size, none);
   // The writes scatter over the whole index; fetching ahead hides most of the cache misses.
   constexpr std::size_t ahead = 32;
   for (std::size_t r = 0; r < ids.size(); ++r) {
     if (r + ahead < ids.size()) prefetch(ids[r + ahead]);
+    if (!counted(r)) continue;
     auto& slot = pages_[ids[r] >> page_bits][ids[r] & page_mask];
     if (slot != none) return r;
     slot = std::uint32_t(r);
@@ -130,6 +132,53 @@ std::size_t RowIndex::memory_bytes() const {
   std::size_t n = pages_.capacity() * sizeof(pages_[0]);
   for (const auto& page : pages_) n += page.capacity() * sizeof(std::uint32_t);
   return n;
+}
+
+LazyRowIndex::LazyRowIndex(const LazyRowIndex& o) {
+  std::lock_guard lock(o.mutex_);  // another reader may be building o's index right now
+  if (o.built_.load(std::memory_order_relaxed)) {
+    index_ = o.index_;
+    built_.store(true, std::memory_order_relaxed);
+  }
+}
+
+LazyRowIndex::LazyRowIndex(LazyRowIndex&& o) noexcept
+    : index_(std::move(o.index_)), built_(o.built_.load(std::memory_order_relaxed)) {
+  o.drop();
+}
+
+LazyRowIndex& LazyRowIndex::operator=(const LazyRowIndex& o) {
+  if (this != &o) *this = LazyRowIndex(o);
+  return *this;
+}
+
+LazyRowIndex& LazyRowIndex::operator=(LazyRowIndex&& o) noexcept {
+  if (this != &o) {
+    index_ = std::move(o.index_);
+    built_.store(o.built_.load(std::memory_order_relaxed), std::memory_order_relaxed);
+    o.drop();
+  }
+  return *this;
+}
+
+void LazyRowIndex::drop() noexcept {
+  index_ = RowIndex();
+  built_.store(false, std::memory_order_relaxed);
+}
+
+std::size_t LazyRowIndex::memory_bytes() const {
+  std::lock_guard lock(mutex_);
+  return built_.load(std::memory_order_relaxed) ? index_.memory_bytes() : 0;
+}
+
+void LazyRowIndex::build(const ConversationTable& t) const {
+  std::lock_guard lock(mutex_);
+  if (built_.load(std::memory_order_relaxed)) return;  // another reader built it meanwhile
+  RowIndex index;
+  index.resize(t.id_bound());
+  index.assign(t.ids(), t.kinds());  // the table's ids are unique: its mutators and the load see to it
+  index_ = std::move(index);
+  built_.store(true, std::memory_order_release);
 }
 
 ConversationFacts ConversationTable::facts(std::size_t row) const {
@@ -155,11 +204,14 @@ void ConversationTable::make_room(std::size_t rows) {
 }
 
 ConversationId ConversationTable::append(const ConversationFacts& f) {
-  ConversationId id{row_of_.bound()};
+  const ConversationId id{next_id_};
   // Allocate first (room in the columns, the id's page), then change only what cannot throw.
   make_room(rows() + 1);
-  row_of_.extend(id.value + 1);
-  row_of_.set(id.value, std::uint32_t(ids_.size()));
+  if (RowIndex* index = row_of_.if_built()) {
+    index->extend(id.value + 1);
+    index->set(id.value, std::uint32_t(ids_.size()));
+  }
+  ++next_id_;
   ids_.push_back(id.value);
   relationships_.push_back(f.relationship.value);
   dates_.push_back(f.date.days);
@@ -179,7 +231,7 @@ void ConversationTable::set(std::size_t row, const ConversationFacts& f) {
     make_room(rows() + 1);
     std::uint32_t id = ids_[row];
     remove(row);
-    row_of_.set(id, std::uint32_t(ids_.size()));
+    if (RowIndex* index = row_of_.if_built()) index->set(id, std::uint32_t(ids_.size()));
     ids_.push_back(id);
     relationships_.push_back(0), dates_.push_back(0), kinds_.push_back(0), guides_.push_back(0);
     scores_.push_back(no_score), self_.push_back(no_score);
@@ -196,7 +248,7 @@ void ConversationTable::set(std::size_t row, const ConversationFacts& f) {
 }
 
 void ConversationTable::remove(std::size_t row) {
-  row_of_.set(ids_[row], no_row);
+  if (RowIndex* index = row_of_.if_built()) index->set(ids_[row], no_row);
   kinds_[row] = removed_kind;
   scores_[row] = self_[row] = no_score;
   --live_;
@@ -232,7 +284,7 @@ void ConversationTable::merge(std::span<const std::uint32_t> drop_rows) {
       return;
     }
   }
-  // Everything is built aside (the order, the new columns, the new id index) and then swapped in, so
+  // Everything is built aside (the order, the new columns) and then swapped in, so
   // that an allocation failure anywhere leaves the table as it was.
   std::vector<std::uint32_t> order;
   order.reserve(live_);
@@ -254,19 +306,16 @@ void ConversationTable::merge(std::span<const std::uint32_t> drop_rows) {
   // Falls back to a merge without a buffer if it cannot get one.
   std::inplace_merge(order.begin(), order.begin() + std::ptrdiff_t(mid), order.end(), key_less);
 
-  std::vector<std::uint32_t> ids = gathered(ids_, order), relationships = gathered(relationships_, order);
-  std::vector<std::int32_t> dates = gathered(dates_, order);
-  std::vector<std::uint8_t> kinds = gathered(kinds_, order);
-  std::vector<std::uint32_t> guides = gathered(guides_, order);
-  std::vector<std::uint8_t> scores = gathered(scores_, order), self = gathered(self_, order);
-  RowIndex index;
-  index.resize(row_of_.bound());
-  index.assign(ids);
+  auto ids = gathered(ids_, order), relationships = gathered(relationships_, order);
+  auto dates = gathered(dates_, order);
+  auto kinds = gathered(kinds_, order);
+  auto guides = gathered(guides_, order);
+  auto scores = gathered(scores_, order), self = gathered(self_, order);
 
-  // Nothing below can throw.
+  // Nothing below can throw. Every row moves, so the id index goes; the next lookup rebuilds it.
   ids_.swap(ids), relationships_.swap(relationships), dates_.swap(dates), kinds_.swap(kinds);
   guides_.swap(guides), scores_.swap(scores), self_.swap(self);
-  row_of_ = std::move(index);
+  row_of_.drop();
   sorted_ = live_ = ids_.size();
 }
 

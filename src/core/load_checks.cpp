@@ -23,6 +23,50 @@ void check_enum(E e, int count, const char* what) {
   if (int(e) >= count) corrupt(std::string("invalid ") + what + " " + std::to_string(int(e)));
 }
 
+/// The first row not strictly after the one before it in (relationship, date, id) order, or rows().
+/// Blocks of rows are compared without a branch per row.
+std::size_t first_out_of_order(const ConversationTable& t) {
+  const std::size_t n = t.rows();
+  const auto rel = t.relationships(), id = t.ids();
+  const auto date = t.dates();
+  auto key = [&](std::size_t r) { return std::uint64_t(rel[r]) << 32 | (std::uint32_t(date[r]) ^ 0x80000000u); };
+  auto after = [&](std::size_t r) {
+    const auto a = key(r - 1), b = key(r);
+    return (a < b) | ((a == b) & (id[r - 1] < id[r]));
+  };
+  constexpr std::size_t block = 1024;
+  for (std::size_t lo = 1; lo < n; lo += block) {
+    const std::size_t hi = std::min(n, lo + block);
+    bool good = true;
+    for (std::size_t r = lo; r < hi; ++r) good &= after(r);
+    if (good) continue;
+    for (std::size_t r = lo; r < hi; ++r)
+      if (!after(r)) return r;
+  }
+  return n;
+}
+
+/// The first row whose id an earlier row has, or rows(). The id index is left to the first lookup
+/// (scores need none), so a bitmap of the id range answers instead, a few bits per row where ids are
+/// dense; where they are sparse (many deletions) the index is built, whose pages follow the live ids.
+std::size_t first_repeated_id(const ConversationTable& t) {
+  const auto ids = t.ids();
+  const std::uint64_t bound = t.id_bound();
+  if (bound > 64 * std::uint64_t(ids.size()) + (1u << 16)) {
+    RowIndex index;
+    index.resize(t.id_bound());
+    return index.assign(ids, t.kinds());
+  }
+  std::vector<std::uint64_t> seen((bound + 63) / 64, 0);
+  for (std::size_t r = 0; r < ids.size(); ++r) {
+    std::uint64_t& word = seen[ids[r] >> 6];
+    const std::uint64_t bit = std::uint64_t(1) << (ids[r] & 63);
+    if (word & bit) return r;
+    word |= bit;
+  }
+  return ids.size();
+}
+
 }  // namespace
 
 void Access::finish_load(Organisation& o, std::uint32_t conversation_id_slots) {
@@ -96,21 +140,18 @@ void Access::finish_load(Organisation& o, std::uint32_t conversation_id_slots) {
     corrupt("conversation columns differ in length");
   if (conversation_id_slots == ConversationTable::no_row || n > conversation_id_slots) corrupt("conversation id bound too small");
   const RowChecks checks(o.relationships_, o.guides_);
-  for (std::size_t r = 0; r < n; ++r) {
-    if (!checks.ok(t.relationships_[r], t.dates_[r], t.kinds_[r], t.guides_[r], t.scores_[r], t.self_[r]))
-      corrupt("conversation " + std::to_string(t.ids_[r]) + ": " +
-              checks.reason(t.relationships_[r], t.dates_[r], t.kinds_[r], t.guides_[r], t.scores_[r], t.self_[r]));
-    if (r > 0 && !(std::tuple(t.relationships_[r - 1], t.dates_[r - 1], t.ids_[r - 1]) <
-                   std::tuple(t.relationships_[r], t.dates_[r], t.ids_[r])))
-      corrupt("conversations out of order at row " + std::to_string(r));
-  }
-  // The id index in a loop of its own: the scattered writes overlap far better without the checks above.
-  t.row_of_.clear_rows();
-  t.row_of_.resize(conversation_id_slots);
+  if (const auto r = checks.first_bad(n, t.relationships_.data(), t.dates_.data(), t.kinds_.data(), t.guides_.data(),
+                                      t.scores_.data(), t.self_.data());
+      r != n)
+    corrupt("conversation " + std::to_string(t.ids_[r]) + ": " +
+            checks.reason(t.relationships_[r], t.dates_[r], t.kinds_[r], t.guides_[r], t.scores_[r], t.self_[r]));
+  if (const auto r = first_out_of_order(t); r != n) corrupt("conversations out of order at row " + std::to_string(r));
   for (std::uint32_t id : t.ids_)
     if (id >= conversation_id_slots) corrupt("conversation id " + std::to_string(id) + " beyond the id bound");
-  if (auto r = t.row_of_.assign(t.ids_); r != n) corrupt("conversation id " + std::to_string(t.ids_[r]) + " repeated");
+  t.next_id_ = conversation_id_slots;
   t.sorted_ = t.live_ = n;
+  t.row_of_.drop();
+  if (const auto r = first_repeated_id(t); r != n) corrupt("conversation id " + std::to_string(t.ids_[r]) + " repeated");
 
   // Answers: sorted, inside the arena, on questions their guide has.
   for (std::size_t i = 0; i < o.answers_.size(); ++i) {

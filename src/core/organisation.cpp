@@ -408,25 +408,28 @@ ConversationId Organisation::add_conversations(const ConversationColumns& c) {
   if (std::uint64_t(conversations_.id_bound()) + n >= ConversationTable::no_row)
     throw ValidationError("too many conversations");
   const detail::RowChecks checks(relationships_, guides_);
-  for (std::size_t i = 0; i < n; ++i) {
-    auto self = c.self_assessments.empty() ? ConversationTable::no_score : c.self_assessments[i];
-    if (!checks.ok(c.relationships[i], c.dates[i], c.kinds[i], c.guides[i], c.scores[i], self))
-      throw ValidationError("conversation row " + std::to_string(i) + ": " +
-                            checks.reason(c.relationships[i], c.dates[i], c.kinds[i], c.guides[i], c.scores[i], self));
-  }
+  const std::uint8_t* self = c.self_assessments.empty() ? nullptr : c.self_assessments.data();
+  if (const auto i = checks.first_bad(n, c.relationships.data(), c.dates.data(), c.kinds.data(), c.guides.data(),
+                                      c.scores.data(), self);
+      i != n)
+    throw ValidationError("conversation row " + std::to_string(i) + ": " +
+                          checks.reason(c.relationships[i], c.dates[i], c.kinds[i], c.guides[i], c.scores[i],
+                                        self ? self[i] : ConversationTable::no_score));
   ConversationTable& t = conversations_;
   const ConversationId first{t.id_bound()};
   const std::size_t old_rows = t.rows();
   // Allocate first: room in every column, growing geometrically (an exact reserve would reallocate
   // every column on each sync; so small incremental inserts stay O(rows added)), then the id index's
-  // pages, which extend() undoes if it cannot get them all. Nothing after it can throw.
+  // pages if it is built, which extend() undoes if it cannot get them all. Nothing after it can throw.
   t.make_room(old_rows + n);
-  t.row_of_.extend(first.value + std::uint32_t(n));
+  RowIndex* index = t.row_of_.if_built();
+  if (index) index->extend(first.value + std::uint32_t(n));
   t.ids_.resize(old_rows + n);
   for (std::size_t i = 0; i < n; ++i) {
     t.ids_[old_rows + i] = first.value + std::uint32_t(i);
-    t.row_of_.set(first.value + std::uint32_t(i), std::uint32_t(old_rows + i));
+    if (index) index->set(first.value + std::uint32_t(i), std::uint32_t(old_rows + i));
   }
+  t.next_id_ = first.value + std::uint32_t(n);
   t.relationships_.insert(t.relationships_.end(), c.relationships.begin(), c.relationships.end());
   t.dates_.insert(t.dates_.end(), c.dates.begin(), c.dates.end());
   t.kinds_.insert(t.kinds_.end(), c.kinds.begin(), c.kinds.end());

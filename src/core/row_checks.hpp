@@ -1,6 +1,7 @@
 #pragma once
 // Not public. The per-row checks of conversation facts, shared by the bulk insert and the archive
 // load: a flat table of live relationships and of guide scales, so a row costs a few loads.
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -15,37 +16,62 @@ namespace rapport::detail {
 class RowChecks {
  public:
   RowChecks(const Table<Relationship, RelationshipId>& rels, const Table<Guide, GuideId>& guides)
-      : rel_live_(rels.id_bound(), 0), scales_(guides.id_bound()), guide_live_(guides.id_bound(), 0) {
+      : rel_live_(std::size_t(rels.id_bound()) + 1, 0), guide_live_(std::size_t(guides.id_bound()) + 1, 0),
+        scale_min_(guide_live_.size(), 0), scale_span_(guide_live_.size(), 0) {
+    // One slot more than the ids: out-of-range ids are clamped to it, and it is never live.
     for (const Relationship& r : rels) rel_live_[r.id.value] = 1;
-    for (const Guide& g : guides) scales_[g.id.value] = g.scale, guide_live_[g.id.value] = 1;
+    for (const Guide& g : guides) {
+      guide_live_[g.id.value] = 1;
+      scale_min_[g.id.value] = g.scale.min;
+      scale_span_[g.id.value] = std::uint8_t(g.scale.max - g.scale.min);
+    }
   }
 
   /// Why the row is invalid, or an empty string.
   std::string reason(std::uint32_t rel, std::int32_t date, std::uint8_t kind, std::uint32_t guide,
                      std::uint8_t score, std::uint8_t self) const {
-    if (rel >= rel_live_.size() || !rel_live_[rel]) return "unknown relationship id " + std::to_string(rel);
+    if (!rel_live_[clamp(rel, rel_live_)]) return "unknown relationship id " + std::to_string(rel);
     if (!Date{date}.in_range()) return "date " + std::to_string(date) + " (days since 1970-01-01) is outside the years 1-9999";
     if (kind >= conversation_kind_count) return "invalid conversation kind " + std::to_string(kind);
-    if (guide >= guide_live_.size() || !guide_live_[guide]) return "unknown guide id " + std::to_string(guide);
-    if (!on_scale(guide, score)) return "score " + std::to_string(score) + " is outside the guide's scale";
-    if (!on_scale(guide, self)) return "self-assessment " + std::to_string(self) + " is outside the guide's scale";
+    if (!guide_live_[clamp(guide, guide_live_)]) return "unknown guide id " + std::to_string(guide);
+    if (!on_scale(clamp(guide, guide_live_), score)) return "score " + std::to_string(score) + " is outside the guide's scale";
+    if (!on_scale(clamp(guide, guide_live_), self)) return "self-assessment " + std::to_string(self) + " is outside the guide's scale";
     return {};
   }
-  /// The same test without building a message: the fast path of a pass over millions of rows.
+  /// The same test without building a message, and without a branch.
   bool ok(std::uint32_t rel, std::int32_t date, std::uint8_t kind, std::uint32_t guide, std::uint8_t score,
           std::uint8_t self) const {
-    return rel < rel_live_.size() && rel_live_[rel] && Date{date}.in_range() && kind < conversation_kind_count &&
-           guide < guide_live_.size() &&
-           guide_live_[guide] && on_scale(guide, score) && on_scale(guide, self);
+    const std::uint32_t g = clamp(guide, guide_live_);
+    return rel_live_[clamp(rel, rel_live_)] & (std::uint32_t(date - Date::min_days) <= date_span) &
+           (kind < conversation_kind_count) & guide_live_[g] & on_scale(g, score) & on_scale(g, self);
+  }
+  /// The first of the rows [0, n) that fails ok(), or n. `self` may be null (no self-assessments).
+  /// Blocks of rows are tested without a branch per row; only a failing block is searched.
+  std::size_t first_bad(std::size_t n, const std::uint32_t* rel, const std::int32_t* date, const std::uint8_t* kind,
+                        const std::uint32_t* guide, const std::uint8_t* score, const std::uint8_t* self) const {
+    constexpr std::size_t block = 1024;
+    for (std::size_t lo = 0; lo < n; lo += block) {
+      const std::size_t hi = std::min(n, lo + block);
+      bool good = true;
+      for (std::size_t i = lo; i < hi; ++i)
+        good &= ok(rel[i], date[i], kind[i], guide[i], score[i], self ? self[i] : ConversationTable::no_score);
+      if (good) continue;
+      for (std::size_t i = lo; i < hi; ++i)
+        if (!ok(rel[i], date[i], kind[i], guide[i], score[i], self ? self[i] : ConversationTable::no_score)) return i;
+    }
+    return n;
   }
 
  private:
-  bool on_scale(std::uint32_t guide, std::uint8_t v) const {
-    return v == ConversationTable::no_score || scales_[guide].contains(v);
+  static constexpr std::uint32_t date_span = std::uint32_t(Date::max_days - Date::min_days);
+  static std::uint32_t clamp(std::uint32_t id, const std::vector<std::uint8_t>& live) {
+    return std::min(id, std::uint32_t(live.size() - 1));
   }
-  std::vector<std::uint8_t> rel_live_;
-  std::vector<Scale> scales_;
-  std::vector<std::uint8_t> guide_live_;
+  bool on_scale(std::uint32_t guide, std::uint8_t v) const {
+    return (v == ConversationTable::no_score) | (std::uint8_t(v - scale_min_[guide]) <= scale_span_[guide]);
+  }
+  std::vector<std::uint8_t> rel_live_, guide_live_;
+  std::vector<std::uint8_t> scale_min_, scale_span_;  ///< by guide id
 };
 
 }  // namespace rapport::detail

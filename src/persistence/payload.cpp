@@ -288,13 +288,13 @@ std::size_t get_count(IArchive& ar) {
 }
 
 // A column of numbers moves as one block (Boost's array optimization: a single read or write).
-template <class T>
-void put_column(OArchive& ar, const std::vector<T>& v) {
+template <class T, class A>
+void put_column(OArchive& ar, const std::vector<T, A>& v) {
   put_count(ar, v.size());
   if (!v.empty()) ar << make_array(v.data(), v.size());
 }
-template <class T>
-void get_column(IArchive& ar, std::vector<T>& v, const char* what) {
+template <class T, class A>
+void get_column(IArchive& ar, std::vector<T, A>& v, const char* what) {
   const std::size_t n = get_count(ar);
   ar.require(std::uint64_t(n) * sizeof(T), what);
   v.clear();
@@ -557,7 +557,6 @@ void load(IArchive& ar, rapport::Organisation& o, const unsigned int v) {
   same_length(A::scores(t).size(), "score");
   get_column(ar, A::self_assessments(t), "the conversation self-assessment column");
   same_length(A::self_assessments(t).size(), "self-assessment");
-  A::row_index(t).clear_rows();  // rebuilt by finish_load from the id bound
   ar >> ar.conversation_id_slots;
 
   std::vector<std::uint32_t> conversation, question, length;

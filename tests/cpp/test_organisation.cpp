@@ -6,8 +6,10 @@
 #include "rapport/organisation.hpp"
 #include "rapport/error.hpp"
 
+#include <array>
 #include <map>
 #include <random>
+#include <thread>
 
 using namespace rapport;
 
@@ -194,6 +196,33 @@ TEST_CASE("the conversation table stays clustered by relationship and date", "[c
   CHECK(double(t.memory_bytes()) / double(t.size()) < 40.0);
 }
 
+TEST_CASE("concurrent readers build the id index once and all find every row", "[conversation][threads]") {
+  Sample s;
+  std::vector<std::uint32_t> r(100000);
+  std::vector<std::int32_t> d(r.size());
+  std::vector<std::uint8_t> k(r.size(), 0), sc(r.size(), 5);
+  std::vector<std::uint32_t> g(r.size(), 0);
+  std::mt19937 rng(11);
+  for (std::size_t i = 0; i < r.size(); ++i) r[i] = (i % 2 ? s.ben_anna : s.sales_client).value, d[i] = std::int32_t(rng() % 4000);
+  const ConversationId first = s.org.add_conversations({r, d, k, g, sc, {}});
+  s.org.compact();  // a merge leaves the index to the next lookup
+  const Organisation copy = s.org;  // so does a copy of an unbuilt index
+  for (const Organisation* o : std::array<const Organisation*, 2>{&s.org, &copy}) {
+    const auto& t = o->conversations();
+    std::vector<std::size_t> wrong(4, 0);
+    std::vector<std::thread> readers;
+    for (std::size_t w = 0; w < wrong.size(); ++w)
+      readers.emplace_back([&, w] {
+        for (std::size_t i = w; i < r.size(); i += 3) {
+          auto row = t.row_of(ConversationId{first.value + std::uint32_t(i)});
+          wrong[w] += !row || t.ids()[*row] != first.value + i || t.dates()[*row] != d[i];
+        }
+      });
+    for (auto& th : readers) th.join();
+    CHECK(wrong == std::vector<std::size_t>(4, 0));
+  }
+}
+
 TEST_CASE("bulk insert is all or nothing", "[conversation][bulk]") {
   Sample s;
   auto& o = s.org;
@@ -292,6 +321,15 @@ TEST_CASE("random inserts, updates and removals keep the table clustered and eve
         expected.erase(it);
       }
     }
+    // Lookups through the id index as the steps keep it, not only through one rebuilt at the end.
+    if (step % 1000 == 999)
+      for (int k = 0; k < 20; ++k) {
+        auto it = expected.lower_bound(std::uint32_t(rng() % (expected.rbegin()->first + 1)));
+        if (it == expected.end()) continue;
+        auto f = o.conversation(ConversationId{it->first});
+        REQUIRE(f.relationship.value == it->second.first);
+        REQUIRE(f.date.days == it->second.second);
+      }
   }
   REQUIRE(o.conversations().size() == expected.size());
   o.compact();

@@ -23,8 +23,6 @@ struct Access {
   static auto& guides(ConversationTable& t) { return t.guides_; }
   static auto& scores(ConversationTable& t) { return t.scores_; }
   static auto& self_assessments(ConversationTable& t) { return t.self_; }
-  /// Number of id slots (ids below it were assigned at some time); the file stores it.
-  static auto& row_index(ConversationTable& t) { return t.row_of_; }
 
   /// After the stored members were filled from a file: checks every invariant the Organisation's
   /// mutators guarantee (references resolve, scores on scale, dates ordered, no cycles, the table
