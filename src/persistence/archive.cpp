@@ -3,7 +3,6 @@
 #include "rapport/archive.hpp"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,6 +16,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "crc32c.hpp"
 #include "file_ops.hpp"
@@ -79,16 +79,22 @@ std::array<char, header_size> make_header(std::uint64_t payload_length, std::uin
 }
 [[noreturn]] void corrupt(const std::string& what) { throw FormatError("archive corrupt: " + what); }
 
-/// Checks everything the envelope promises, in an order that gives the most telling message, and
-/// returns the payload. Nothing of the payload is interpreted here.
-/// `payload_crc`, when given, is the checksum of every byte after the header, computed while reading.
-std::string_view verify(std::string_view bytes, std::optional<std::uint32_t> payload_crc_seen = {}) {
-  if (bytes.empty()) not_ours("the file is empty");
-  if (std::memcmp(bytes.data(), magic, std::min(bytes.size(), sizeof magic)) != 0) not_ours("wrong magic bytes");
-  if (bytes.size() < header_size)
-    not_ours(std::to_string(bytes.size()) + " bytes are too short to hold the " + std::to_string(header_size) +
+/// What the header promises of the payload.
+struct Envelope {
+  std::uint64_t length;
+  std::uint32_t crc;
+};
+
+/// Checks everything the envelope promises but the payload's checksum, in an order that gives the
+/// most telling message. `start` holds the file's first bytes (up to the header's size), `have` the
+/// number of bytes after the header. Nothing of the payload is interpreted here.
+Envelope check_envelope(std::string_view start, std::uint64_t have) {
+  if (start.empty()) not_ours("the file is empty");
+  if (std::memcmp(start.data(), magic, std::min(start.size(), sizeof magic)) != 0) not_ours("wrong magic bytes");
+  if (start.size() < header_size)
+    not_ours(std::to_string(start.size()) + " bytes are too short to hold the " + std::to_string(header_size) +
              "-byte header");
-  const char* h = bytes.data();
+  const char* h = start.data();
   // The version comes first: a later format may change everything after it.
   const auto version = std::uint32_t(get_le(h + 8, 4));
   if (version == 0) corrupt("format version 0 does not exist");
@@ -118,24 +124,26 @@ std::string_view verify(std::string_view bytes, std::optional<std::uint32_t> pay
   if (boost_version < oldest_boost_version)
     corrupt("Boost archive library version " + std::to_string(boost_version) + " was never written by rapport");
   const std::uint64_t length = get_le(h + 24, 8);
-  const std::uint64_t have = bytes.size() - header_size;
   if (length > have)
     throw FormatError("archive truncated: header says " + std::to_string(length) + " payload bytes, file has " +
             std::to_string(have));
   if (length < have)
     corrupt("junk after the payload: header says " + std::to_string(length) + " payload bytes, file has " +
             std::to_string(have));
-  const std::string_view payload = bytes.substr(header_size);
-  const auto payload_crc = std::uint32_t(get_le(h + 32, 4));
-  if (const auto c = payload_crc_seen ? *payload_crc_seen : crc32c(0, payload.data(), payload.size()); c != payload_crc)
-    corrupt("payload checksum mismatch (stored " + hex(payload_crc) + ", computed " + hex(c) + ")");
-  return payload;
+  return {length, std::uint32_t(get_le(h + 32, 4))};
 }
 
-Organisation decode(std::string_view bytes, std::optional<std::uint32_t> payload_crc_seen = {}) {
-  const std::string_view payload = verify(bytes, payload_crc_seen);
+void check_payload_crc(const Envelope& e, std::uint32_t computed) {
+  if (computed != e.crc) corrupt("payload checksum mismatch (stored " + hex(e.crc) + ", computed " + hex(computed) + ")");
+}
+
+/// Decodes a verified payload into a fresh Organisation and checks it as the mutators would have.
+/// `changed()` tells, once the payload is decoded, whether the bytes decoded differ from those verified.
+template <class Changed>
+Organisation decode(detail::PayloadSource& source, const Envelope& e, Changed changed) {
   Organisation org;
-  const std::uint32_t id_slots = detail::read_payload(payload, org);
+  const std::uint32_t id_slots = detail::read_payload(source, e.length, org);
+  if (changed()) corrupt("the file changed while it was being loaded");
   // A bad_alloc is not caught: every count was bounded by the bytes present, so running out of memory
   // here means the machine is short of it, and the caller must hear that rather than "corrupt".
   try {
@@ -145,6 +153,20 @@ Organisation decode(std::string_view bytes, std::optional<std::uint32_t> payload
   }
   return org;
 }
+
+class SpanSource final : public detail::PayloadSource {
+ public:
+  explicit SpanSource(std::string_view bytes) : rest_(bytes) {}
+  std::size_t read(char* out, std::size_t n) override {
+    n = std::min(n, rest_.size());
+    std::memcpy(out, rest_.data(), n);
+    rest_.remove_prefix(n);
+    return n;
+  }
+
+ private:
+  std::string_view rest_;
+};
 
 /// Calls `f` with the organisation as files store it: with a compact conversation table.
 template <class F>
@@ -238,38 +260,31 @@ std::string temp_name(const std::filesystem::path& target) {
   return (target.parent_path() / ("." + target.filename().string() + suffix)).string();
 }
 
-/// Memory for a whole file. Large files go to an anonymous mapping that asks for huge pages: faulting in
-/// a fresh 200 MB buffer page by page costs as much as reading the file.
-class FileBuffer {
+/// Reads a file from an offset on, piece by piece, with the checksum of every byte handed out.
+class FileSource final : public detail::PayloadSource {
  public:
-  explicit FileBuffer(std::size_t n) : size_(n) {
-    if (n >= huge_threshold) {
-      void* p = ::mmap(nullptr, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-      if (p == MAP_FAILED) throw std::bad_alloc();
-#ifdef MADV_HUGEPAGE
-      ::madvise(p, n, MADV_HUGEPAGE);
-#endif
-      data_ = static_cast<char*>(p);
-      mapped_ = true;
-    } else {
-      data_ = new char[n ? n : 1];
+  FileSource(int fd, const std::string& name, off_t offset) : fd_(fd), name_(name), offset_(offset) {}
+  std::size_t read(char* out, std::size_t n) override {
+    std::size_t done = 0;
+    while (done < n) {
+      // Checksummed right after it arrives, while it is still in the CPU's cache.
+      const ssize_t k = file_ops().pread(fd_, out + done, std::min(n - done, piece), offset_);
+      if (k < 0 && errno == EINTR) continue;
+      if (k < 0) io_failure("cannot read", name_, errno);
+      if (k == 0) break;  // the file ends (or shrank meanwhile): the caller sees the shortfall
+      crc_ = crc32c(crc_, out + done, std::size_t(k));
+      offset_ += k;
+      done += std::size_t(k);
     }
+    return done;
   }
-  FileBuffer(const FileBuffer&) = delete;
-  FileBuffer& operator=(const FileBuffer&) = delete;
-  ~FileBuffer() {
-    if (mapped_)
-      ::munmap(data_, size_);
-    else
-      delete[] data_;
-  }
-  char* data() { return data_; }
+  std::uint32_t crc() const { return crc_; }
 
  private:
-  static constexpr std::size_t huge_threshold = std::size_t(8) << 20;
-  char* data_ = nullptr;
-  std::size_t size_;
-  bool mapped_ = false;
+  int fd_;
+  const std::string& name_;
+  off_t offset_;
+  std::uint32_t crc_ = 0;
 };
 
 }  // namespace
@@ -287,7 +302,14 @@ std::string save_to_bytes(const Organisation& org) {
   return out;
 }
 
-Organisation load_from_bytes(std::string_view bytes) { return decode(bytes); }
+Organisation load_from_bytes(std::string_view bytes) {
+  const std::string_view start = bytes.substr(0, std::min(bytes.size(), header_size));
+  const Envelope e = check_envelope(start, bytes.size() - start.size());
+  const std::string_view payload = bytes.substr(start.size());
+  check_payload_crc(e, crc32c(0, payload.data(), payload.size()));
+  SpanSource source(payload);
+  return decode(source, e, [] { return false; });
+}
 
 void save(const Organisation& org, const std::filesystem::path& path) {
   const std::string target = path.string();
@@ -364,21 +386,23 @@ Organisation load(const std::filesystem::path& path) {
   struct stat st;
   if (ops.fstat(fd, &st) != 0) io_failure("cannot stat", name, errno);
   if (S_ISDIR(st.st_mode)) io_failure("cannot load", name, EISDIR);
-  const auto size = std::size_t(st.st_size);
-  FileBuffer buffer(size);
-  std::size_t got = 0;
-  std::uint32_t crc = 0;  // of the bytes after the header, piece by piece as they arrive
-  while (got < size) {
-    const ssize_t k = ops.read(fd, buffer.data() + got, std::min(size - got, piece));
-    if (k < 0 && errno == EINTR) continue;
-    if (k < 0) io_failure("cannot read", name, errno);
-    if (k == 0) break;  // the file shrank meanwhile: what is there gets checked like any other bytes
-    const std::size_t from = std::max(got, header_size), to = got + std::size_t(k);
-    if (to > from) crc = crc32c(crc, buffer.data() + from, to - from);
-    got = to;
-  }
   try {
-    return decode(std::string_view(buffer.data(), got), crc);
+    // Every byte is read and checksummed before any is decoded: the header, then the payload through
+    // a buffer that stays in cache.
+    std::array<char, header_size> header{};
+    FileSource header_pass(fd, name, 0);
+    const std::size_t start = header_pass.read(header.data(), header_size);
+    FileSource payload_pass(fd, name, off_t(start));
+    std::vector<char> buffer(piece);
+    std::uint64_t have = 0;
+    while (const std::size_t k = payload_pass.read(buffer.data(), buffer.size())) have += k;
+    const Envelope e = check_envelope(std::string_view(header.data(), start), have);
+    check_payload_crc(e, payload_pass.crc());
+    // Then the payload is decoded from the file again, the columns read straight into their memory
+    // (one copy, as a plain read makes) and checksummed once more: a file changed in between is
+    // refused, though the decoder is safe on any bytes.
+    FileSource decode_pass(fd, name, off_t(header_size));
+    return decode(decode_pass, e, [&] { return decode_pass.crc() != e.crc; });
   } catch (const FormatError& e) {
     throw FormatError("'" + name + "': " + e.what(), e.code());
   }

@@ -8,7 +8,7 @@
 namespace rapport::detail {
 namespace {
 int open_(const char* path, int flags, mode_t mode) { return ::open(path, flags, mode); }
-ssize_t read_(int fd, void* buf, std::size_t n) { return ::read(fd, buf, n); }
+ssize_t pread_(int fd, void* buf, std::size_t n, off_t offset) { return ::pread(fd, buf, n, offset); }
 ssize_t write_(int fd, const void* buf, std::size_t n) { return ::write(fd, buf, n); }
 ssize_t pwrite_(int fd, const void* buf, std::size_t n, off_t offset) { return ::pwrite(fd, buf, n, offset); }
 int fstat_(int fd, struct stat* st) { return ::fstat(fd, st); }
@@ -20,7 +20,7 @@ int unlink_(const char* path) { return ::unlink(path); }
 }  // namespace
 
 FileOps default_file_ops() {
-  return {open_, read_, write_, pwrite_, fstat_, stat_, fsync_, close_, rename_, unlink_};
+  return {open_, pread_, write_, pwrite_, fstat_, stat_, fsync_, close_, rename_, unlink_};
 }
 
 FileOps& file_ops() {

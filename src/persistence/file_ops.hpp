@@ -10,7 +10,7 @@ namespace rapport::detail {
 
 struct FileOps {
   int (*open)(const char* path, int flags, mode_t mode);
-  ssize_t (*read)(int fd, void* buf, std::size_t n);
+  ssize_t (*pread)(int fd, void* buf, std::size_t n, off_t offset);
   ssize_t (*write)(int fd, const void* buf, std::size_t n);
   ssize_t (*pwrite)(int fd, const void* buf, std::size_t n, off_t offset);
   int (*fstat)(int fd, struct stat* st);

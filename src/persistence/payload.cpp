@@ -4,9 +4,9 @@
 // The format has no pointers, no polymorphism and no object tracking: every class is serialized by
 // value, carries BOOST_CLASS_VERSION and is never tracked; enums are written as explicit one-byte tags and
 // checked on the way in. Saving uses Boost's binary_oarchive; loading uses PayloadIArchive, a binary
-// input archive (Boost's "derived archive" pattern) that reads from a buffer we own and refuses any count
-// or length larger than the bytes left, so a crafted payload cannot make us allocate what it does not
-// hold. The envelope (archive.cpp) has verified length and checksum before a byte is decoded here.
+// input archive (Boost's "derived archive" pattern) that reads from a stream buffer of ours and refuses
+// any count or length larger than the bytes left, so a crafted payload cannot make us allocate what it
+// does not hold. The envelope (archive.cpp) has verified length and checksum before a byte is decoded here.
 #include "payload.hpp"
 
 #include <boost/archive/basic_archive.hpp>
@@ -45,24 +45,50 @@ constexpr unsigned no_header_flags =
 
 [[noreturn]] void corrupt(const std::string& what) { throw FormatError("archive corrupt: " + what); }
 
-/// A read-only stream buffer over the payload bytes.
-class SpanBuf : public std::streambuf {
+/// A read-only stream buffer over the payload: small items through a buffer, large blocks (whole
+/// columns) straight from the source into their destination.
+class SourceBuf : public std::streambuf {
  public:
-  explicit SpanBuf(std::string_view bytes) {
-    char* p = const_cast<char*>(bytes.data());  // never written: there is no put area
-    setg(p, p, p + bytes.size());
+  SourceBuf(PayloadSource& source, std::uint64_t length) : source_(source), unread_(length), buf_(new char[capacity]) {
+    setg(buf_.get(), buf_.get(), buf_.get());
   }
-  std::size_t left() const { return std::size_t(egptr() - gptr()); }
+  /// Bytes of the payload not yet handed out (as its length promises; the source may end sooner).
+  std::uint64_t left() const { return unread_ + std::uint64_t(egptr() - gptr()); }
 
  protected:
-  std::streamsize xsgetn(char* s, std::streamsize n) override {
-    const auto k = std::min<std::streamsize>(n, std::streamsize(left()));
-    if (k > 0) {
-      std::memcpy(s, gptr(), std::size_t(k));
-      setg(eback(), gptr() + k, egptr());
+  int_type underflow() override {
+    if (gptr() == egptr()) {
+      const std::size_t got = take(buf_.get(), capacity);
+      setg(buf_.get(), buf_.get(), buf_.get() + got);
+      if (got == 0) return traits_type::eof();
     }
-    return k;
+    return traits_type::to_int_type(*gptr());
   }
+  std::streamsize xsgetn(char* s, std::streamsize n) override {
+    std::size_t done = 0, want = std::size_t(n);
+    while (done < want) {
+      if (gptr() == egptr() && want - done >= capacity / 2) return std::streamsize(done + take(s + done, want - done));
+      if (gptr() == egptr() && underflow() == traits_type::eof()) break;
+      const std::size_t k = std::min(want - done, std::size_t(egptr() - gptr()));
+      std::memcpy(s + done, gptr(), k);
+      gbump(int(k));
+      done += k;
+    }
+    return std::streamsize(done);
+  }
+
+ private:
+  /// Up to `n` unread bytes from the source; a source that ends early ends the payload there.
+  std::size_t take(char* out, std::size_t n) {
+    const std::size_t want = std::size_t(std::min<std::uint64_t>(n, unread_));
+    const std::size_t got = want ? source_.read(out, want) : 0;
+    unread_ = got < want ? 0 : unread_ - got;
+    return got;
+  }
+  static constexpr std::size_t capacity = 1 << 16;
+  PayloadSource& source_;
+  std::uint64_t unread_;
+  std::unique_ptr<char[]> buf_;
 };
 
 /// Gathers small writes and passes large blocks (whole columns) straight to the sink.
@@ -127,13 +153,13 @@ class PayloadIArchive
   friend class boost::archive::load_access;
 
  public:
-  explicit PayloadIArchive(SpanBuf& buf) : base(buf, no_header_flags), buf_(buf) {
+  explicit PayloadIArchive(SourceBuf& buf) : base(buf, no_header_flags), buf_(buf) {
     init(no_header_flags);
     if (get_library_version() != boost::archive::BOOST_ARCHIVE_VERSION())
       corrupt("unexpected Boost archive library version");
   }
 
-  std::size_t bytes_left() const { return buf_.left(); }
+  std::uint64_t bytes_left() const { return buf_.left(); }
   /// Throws unless `n` more bytes are there to be read.
   void require(std::uint64_t n, const char* what) const {
     if (n > bytes_left())
@@ -171,7 +197,7 @@ class PayloadIArchive
   }
 
  private:
-  SpanBuf& buf_;
+  SourceBuf& buf_;
 };
 
 }  // namespace
@@ -610,8 +636,8 @@ void write_payload(const Organisation& org, PayloadSink& sink) {
   buf.flush();
 }
 
-std::uint32_t read_payload(std::string_view payload, Organisation& org) {
-  SpanBuf buf(payload);
+std::uint32_t read_payload(PayloadSource& source, std::uint64_t length, Organisation& org) {
+  SourceBuf buf(source, length);
   try {
     PayloadIArchive ar(buf);
     ar >> org;
@@ -620,10 +646,12 @@ std::uint32_t read_payload(std::string_view payload, Organisation& org) {
     return ar.conversation_id_slots;
   } catch (const FormatError&) {
     throw;
+  } catch (const IoError&) {
+    throw;  // the file could not be read: not a verdict on its bytes
   } catch (const boost::archive::archive_exception& e) {
     if (e.code == boost::archive::archive_exception::input_stream_error)
-      corrupt("the payload ends inside a record (at byte " + std::to_string(payload.size() - buf.left()) +
-              " of " + std::to_string(payload.size()) + ")");
+      corrupt("the payload ends inside a record (at byte " + std::to_string(length - buf.left()) + " of " +
+              std::to_string(length) + ")");
     corrupt(std::string("Boost.Serialization rejected the payload: ") + e.what());
   } catch (const std::bad_alloc&) {
     throw;  // counts are bounded by the bytes left, so this is the machine's memory, not the file

@@ -753,6 +753,33 @@ TEST_CASE("a failing save leaves the previous archive intact and no temporary fi
   require_same(before, load(file));
 }
 
+namespace {
+/// Reads as the file does, except that the second time the payload's start is read (the decoding pass,
+/// after the checksum pass) a byte of it comes back changed, as if another process wrote it meanwhile.
+int payload_reads = 0;
+ssize_t changing_pread(int fd, void* b, std::size_t n, off_t off) {
+  const ssize_t k = ::pread(fd, b, n, off);
+  if (k > 0 && off == 40 && ++payload_reads == 2) static_cast<unsigned char*>(b)[k - 1] ^= 0x40;
+  return k;
+}
+}  // namespace
+
+TEST_CASE("a file changed between the checksum and the decoding is refused", "[persistence][io]") {
+  TempDir dir;
+  const fs::path file = dir.path / "org.rapport";
+  save(random_org(5, 300), file);
+  InjectedOps guard;
+  payload_reads = 0;
+  detail::file_ops().pread = changing_pread;
+  const std::string message = message_of([&] { (void)load(file); });
+  CHECK(payload_reads == 2);
+  CHECK(message.find("changed while it was being loaded") != std::string::npos);
+  payload_reads = 0;
+  CHECK(code_of([&] { (void)load(file); }) == ErrorCode::corrupt);
+  detail::file_ops() = guard.saved;
+  require_same(random_org(5, 300), load(file));  // the file itself is fine
+}
+
 // --- erasure --------------------------------------------------------------------------------------
 
 TEST_CASE("after erasing a person the archive holds none of their strings", "[persistence][privacy]") {

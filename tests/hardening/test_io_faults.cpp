@@ -26,9 +26,9 @@ using namespace hardening;
 
 namespace {
 
-enum class Op { open, read, write, pwrite, fstat, stat, fsync, close, rename, unlink };
+enum class Op { open, pread, write, pwrite, fstat, stat, fsync, close, rename, unlink };
 const char* name(Op op) {
-  static const char* names[] = {"open", "read", "write", "pwrite", "fstat", "stat", "fsync", "close", "rename", "unlink"};
+  static const char* names[] = {"open", "pread", "write", "pwrite", "fstat", "stat", "fsync", "close", "rename", "unlink"};
   return names[int(op)];
 }
 /// The errno a failing call reports: what the operating system would say in the likeliest failure.
@@ -68,7 +68,7 @@ struct Injector {
   static bool hit(Op op) {
     log.push_back(op);
     const long i = calls++;
-    const bool io = op == Op::read || op == Op::write || op == Op::pwrite;
+    const bool io = op == Op::pread || op == Op::write || op == Op::pwrite;
     bool fail = false;
     if (mode == Mode::persistent) fail = fail_at >= 0 && i >= fail_at;
     else if (i == fail_at && (mode == Mode::error || io)) fail = true;
@@ -83,12 +83,12 @@ int f_open(const char* p, int flags, mode_t m) {
   if (Injector::hit(Op::open)) return errno = error_of(Op::open), -1;
   return real.open(p, flags, m);
 }
-ssize_t f_read(int fd, void* b, std::size_t n) {
-  if (Injector::hit(Op::read)) {
-    if (Injector::mode == Mode::short_io) return real.read(fd, b, n > 1 ? n / 2 : n);
-    return errno = Injector::mode == Mode::interrupt ? EINTR : error_of(Op::read), -1;
+ssize_t f_pread(int fd, void* b, std::size_t n, off_t off) {
+  if (Injector::hit(Op::pread)) {
+    if (Injector::mode == Mode::short_io) return real.pread(fd, b, n > 1 ? n / 2 : n, off);
+    return errno = Injector::mode == Mode::interrupt ? EINTR : error_of(Op::pread), -1;
   }
-  return real.read(fd, b, n);
+  return real.pread(fd, b, n, off);
 }
 ssize_t f_write(int fd, const void* b, std::size_t n) {
   if (Injector::hit(Op::write)) {
@@ -137,7 +137,7 @@ int f_unlink(const char* p) {
 struct Injected {
   detail::FileOps saved = detail::file_ops();
   Injected() {
-    detail::file_ops() = {f_open, f_read, f_write, f_pwrite, f_fstat, f_stat, f_fsync, f_close, f_rename, f_unlink};
+    detail::file_ops() = {f_open, f_pread, f_write, f_pwrite, f_fstat, f_stat, f_fsync, f_close, f_rename, f_unlink};
     Injector::arm(-1, Mode::error);
   }
   ~Injected() { detail::file_ops() = saved; }
