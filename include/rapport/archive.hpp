@@ -22,6 +22,11 @@ inline constexpr std::uint32_t format_version = 1;
 /// is left as it was, and IoError (naming the file and the OS error) is thrown.
 void save(const Organisation& org, const std::filesystem::path& path);
 
+/// Writes `bytes` to `path` the way `save` writes an archive: atomically and durably, keeping a
+/// replaced file's permissions; on failure `path` is left as it was and IoError is thrown. For the
+/// other files written beside archives (exports, reports).
+void write_file_atomically(const std::filesystem::path& path, std::string_view bytes);
+
 /// Reads an archive written by `save`. Throws IoError when the file cannot be read, FormatError
 /// (codes not_an_archive, version_too_new or corrupt) when it cannot be trusted.
 Organisation load(const std::filesystem::path& path);

@@ -1,10 +1,7 @@
 // Export of an Organisation as a CSV folder or one JSON document, and the rejects file of an import.
 // Both exports walk the same tables (one function lists the records), so their names and columns
 // cannot drift apart.
-#include <fcntl.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -12,6 +9,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "rapport/archive.hpp"
 #include "rapport/error.hpp"
 #include "rapport/io/csv.hpp"
 
@@ -157,34 +155,6 @@ void csv_field(std::string& out, std::string_view s) {
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder, renamed over it.
-void write_atomically(const std::filesystem::path& path, const std::string& bytes) {
-  auto tmp = path;
-  tmp += ".tmp-" + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw IoError("cannot write " + path.string() + ": " + std::strerror(errno));
-  std::size_t at = 0;
-  while (at < bytes.size()) {
-    auto n = ::write(fd, bytes.data() + at, bytes.size() - at);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int e = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      throw IoError("cannot write " + path.string() + ": " + std::strerror(e));
-    }
-    at += std::size_t(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    int e = errno;
-    ::unlink(tmp.c_str());
-    throw IoError("cannot write " + path.string() + ": " + std::strerror(e));
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    int e = errno;
-    ::unlink(tmp.c_str());
-    throw IoError("cannot write " + path.string() + ": " + std::strerror(e));
-  }
-}
 
 class CsvSink : public Sink {
  public:
@@ -216,7 +186,7 @@ class CsvSink : public Sink {
       std::filesystem::remove(folder_ / name_, ec);
       return;
     }
-    write_atomically(folder_ / name_, buf_);
+    write_file_atomically(folder_ / name_, buf_);
   }
 
  private:
@@ -312,7 +282,7 @@ void write_rejects(const std::vector<CsvIssue>& issues, const std::filesystem::p
     csv_field(buf, i.record);
     buf.push_back('\n');
   }
-  write_atomically(path, buf);
+  write_file_atomically(path, buf);
 }
 
 }  // namespace rapport::io

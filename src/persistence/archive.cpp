@@ -201,31 +201,106 @@ std::string os_error(int err) { return std::strerror(err); }
   throw IoError(what + " '" + path + "': " + os_error(err));
 }
 
-/// Writes all of [data, data + n) to `fd` (the temporary file of a save to `path`), resuming after
-/// interruptions and short writes.
-void write_all(int fd, const char* data, std::size_t n, const std::string& path) {
-  while (n > 0) {
-    const ssize_t k = file_ops().write(fd, data, std::min<std::size_t>(n, std::size_t(1) << 30));
-    if (k < 0 && errno == EINTR) continue;
-    if (k <= 0) io_failure("cannot write the temporary file for", path, k < 0 ? errno : EIO);
-    data += k;
-    n -= std::size_t(k);
-  }
-}
-
 /// Bytes checksummed and then copied to or from the kernel while they are still in the CPU's cache.
 constexpr std::size_t piece = std::size_t(256) << 10;
 
+/// A file that replaces `path` atomically and durably: written to a temporary file beside it (with the
+/// replaced file's permissions: archives hold personal data and may be private), synced, renamed over
+/// `path`, then the folder synced. Until commit() has renamed it, `path` is untouched; on any failure
+/// before that the temporary file is removed.
+class ReplacingFile {
+ public:
+  explicit ReplacingFile(const std::filesystem::path& path)
+      : target_(path.string()), dir_(path.has_parent_path() ? path.parent_path() : std::filesystem::path(".")) {
+    auto& ops = file_ops();
+    // When the file is there but cannot be inspected, the default mode could widen a private file's
+    // permissions: refuse instead.
+    mode_t mode = 0666;
+    if (struct stat st; ops.stat(target_.c_str(), &st) == 0) {
+      if (S_ISREG(st.st_mode)) mode = st.st_mode & 07777;
+    } else if (errno != ENOENT) {
+      io_failure("cannot inspect the file to be replaced,", target_, errno);
+    }
+    for (int attempt = 0;; ++attempt) {
+      temp_ = temp_name(path);
+      fd_ = ops.open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+      if (fd_ >= 0) break;
+      if (errno == EEXIST && attempt < 100) continue;
+      temp_.clear();
+      io_failure("cannot create a temporary file next to", target_, errno);
+    }
+  }
+  ReplacingFile(const ReplacingFile&) = delete;
+  ReplacingFile& operator=(const ReplacingFile&) = delete;
+  ~ReplacingFile() {
+    if (fd_ >= 0) file_ops().close(fd_);
+    if (!temp_.empty()) file_ops().unlink(temp_.c_str());
+  }
+
+  /// Appends all of [data, data + n), resuming after interruptions and short writes.
+  void write(const char* data, std::size_t n) {
+    while (n > 0) {
+      const ssize_t k = file_ops().write(fd_, data, std::min<std::size_t>(n, std::size_t(1) << 30));
+      if (k < 0 && errno == EINTR) continue;
+      if (k <= 0) io_failure("cannot write the temporary file for", target_, k < 0 ? errno : EIO);
+      data += k;
+      n -= std::size_t(k);
+    }
+  }
+  /// Overwrites bytes already written, at `offset`.
+  void write_at(const char* data, std::size_t n, off_t offset) {
+    for (std::size_t done = 0; done < n;) {
+      const ssize_t k = file_ops().pwrite(fd_, data + done, n - done, offset + off_t(done));
+      if (k < 0 && errno == EINTR) continue;
+      if (k <= 0) io_failure("cannot write the temporary file for", target_, k < 0 ? errno : EIO);
+      done += std::size_t(k);
+    }
+  }
+  void commit() {
+    auto& ops = file_ops();
+    if (ops.fsync(fd_) != 0) io_failure("cannot sync the temporary file for", target_, errno);
+    const int fd = fd_;
+    fd_ = -1;
+    if (ops.close(fd) != 0) io_failure("cannot close the temporary file for", target_, errno);
+    if (ops.rename(temp_.c_str(), target_.c_str()) != 0)
+      io_failure("cannot rename the temporary file '" + temp_ + "' to", target_, errno);
+    temp_.clear();
+    // Make the rename itself durable. Some file systems cannot sync a folder (EINVAL): nothing to do there.
+    const int dfd = ops.open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+    if (dfd < 0) io_failure("saved '" + target_ + "', but cannot open its folder to sync it:", dir_.string(), errno);
+    if (ops.fsync(dfd) != 0 && errno != EINVAL) {
+      const int err = errno;
+      ops.close(dfd);
+      io_failure("saved '" + target_ + "', but cannot sync its folder", dir_.string(), err);
+    }
+    ops.close(dfd);
+  }
+
+ private:
+  static std::string temp_name(const std::filesystem::path& target) {
+    static std::atomic<unsigned> counter{0};
+    const auto tick = std::uint64_t(std::chrono::steady_clock::now().time_since_epoch().count());
+    char suffix[64];
+    std::snprintf(suffix, sizeof suffix, ".tmp-%ld-%u-%llx", long(::getpid()), counter.fetch_add(1),
+                  static_cast<unsigned long long>(tick & 0xFFFFFFFFFFull));
+    return (target.parent_path() / ("." + target.filename().string() + suffix)).string();
+  }
+  std::string target_;
+  std::filesystem::path dir_;
+  std::string temp_;  ///< empty once renamed (or never created)
+  int fd_ = -1;
+};
+
 class FileSink final : public detail::PayloadSink {
  public:
-  FileSink(int fd, const std::string& path) : fd_(fd), path_(path) {}
+  explicit FileSink(ReplacingFile& file) : file_(file) {}
   void write(const char* data, std::size_t n) override {
     // Checksum and write piece by piece, so that the kernel copies each piece from cache, not memory.
     length_ += n;
     while (n > 0) {
       const std::size_t k = std::min(n, piece);
       crc_ = crc32c(crc_, data, k);
-      write_all(fd_, data, k, path_);
+      file_.write(data, k);
       data += k;
       n -= k;
     }
@@ -234,31 +309,10 @@ class FileSink final : public detail::PayloadSink {
   std::uint64_t length() const { return length_; }
 
  private:
-  int fd_;
-  const std::string& path_;
+  ReplacingFile& file_;
   std::uint32_t crc_ = 0;
   std::uint64_t length_ = 0;
 };
-
-/// The temporary file of a save: removed again unless the save got as far as renaming it.
-struct TempFile {
-  std::string path;
-  int fd = -1;
-  bool exists = false;
-  ~TempFile() {
-    if (fd >= 0) file_ops().close(fd);
-    if (exists) file_ops().unlink(path.c_str());
-  }
-};
-
-std::string temp_name(const std::filesystem::path& target) {
-  static std::atomic<unsigned> counter{0};
-  const auto tick = std::uint64_t(std::chrono::steady_clock::now().time_since_epoch().count());
-  char suffix[64];
-  std::snprintf(suffix, sizeof suffix, ".tmp-%ld-%u-%llx", long(::getpid()), counter.fetch_add(1),
-                static_cast<unsigned long long>(tick & 0xFFFFFFFFFFull));
-  return (target.parent_path() / ("." + target.filename().string() + suffix)).string();
-}
 
 /// Reads a file from an offset on, piece by piece, with the checksum of every byte handed out.
 class FileSource final : public detail::PayloadSource {
@@ -312,66 +366,28 @@ Organisation load_from_bytes(std::string_view bytes) {
 }
 
 void save(const Organisation& org, const std::filesystem::path& path) {
-  const std::string target = path.string();
-  const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-  auto& ops = file_ops();
-
-  // A replaced file keeps its permissions: archives hold personal data and may be private.
-  // When the file is there but cannot be inspected, saving with the default mode could widen a private
-  // file's permissions: refuse instead.
-  mode_t mode = 0666;
-  if (struct stat st; ops.stat(target.c_str(), &st) == 0) {
-    if (S_ISREG(st.st_mode)) mode = st.st_mode & 07777;
-  } else if (errno != ENOENT) {
-    io_failure("cannot inspect the file to be replaced,", target, errno);
-  }
-
-  TempFile tmp;
-  for (int attempt = 0;; ++attempt) {
-    tmp.path = temp_name(path);
-    tmp.fd = ops.open(tmp.path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-    if (tmp.fd >= 0) break;
-    if (errno == EEXIST && attempt < 100) continue;
-    io_failure("cannot create a temporary file next to", target, errno);
-  }
-  tmp.exists = true;
-
+  ReplacingFile file(path);
   // The header goes in last, once length and checksum are known; the payload streams straight to the
   // file, whole columns without a copy.
   const std::array<char, header_size> placeholder{};
-  write_all(tmp.fd, placeholder.data(), header_size, target);
+  file.write(placeholder.data(), header_size);
   std::uint64_t length = 0;
   std::uint32_t crc = 0;
   with_compact(org, [&](const Organisation& o) {
-    FileSink sink(tmp.fd, target);
+    FileSink sink(file);
     detail::write_payload(o, sink);
     length = sink.length();
     crc = sink.crc();
   });
   const auto header = make_header(length, crc);
-  for (std::size_t done = 0; done < header_size;) {
-    const ssize_t k = ops.pwrite(tmp.fd, header.data() + done, header_size - done, off_t(done));
-    if (k < 0 && errno == EINTR) continue;
-    if (k <= 0) io_failure("cannot write the temporary file for", target, k < 0 ? errno : EIO);
-    done += std::size_t(k);
-  }
-  if (ops.fsync(tmp.fd) != 0) io_failure("cannot sync the temporary file for", target, errno);
-  const int fd = tmp.fd;
-  tmp.fd = -1;
-  if (ops.close(fd) != 0) io_failure("cannot close the temporary file for", target, errno);
-  if (ops.rename(tmp.path.c_str(), target.c_str()) != 0)
-    io_failure("cannot rename the temporary file '" + tmp.path + "' to", target, errno);
-  tmp.exists = false;
+  file.write_at(header.data(), header_size, 0);
+  file.commit();
+}
 
-  // Make the rename itself durable. Some file systems cannot sync a folder (EINVAL): nothing to do there.
-  const int dfd = ops.open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-  if (dfd < 0) io_failure("saved '" + target + "', but cannot open its folder to sync it:", dir.string(), errno);
-  if (ops.fsync(dfd) != 0 && errno != EINVAL) {
-    const int err = errno;
-    ops.close(dfd);
-    io_failure("saved '" + target + "', but cannot sync its folder", dir.string(), err);
-  }
-  ops.close(dfd);
+void write_file_atomically(const std::filesystem::path& path, std::string_view bytes) {
+  ReplacingFile file(path);
+  file.write(bytes.data(), bytes.size());
+  file.commit();
 }
 
 Organisation load(const std::filesystem::path& path) {

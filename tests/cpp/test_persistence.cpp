@@ -780,6 +780,28 @@ TEST_CASE("a file changed between the checksum and the decoding is refused", "[p
   require_same(random_org(5, 300), load(file));  // the file itself is fine
 }
 
+TEST_CASE("write_file_atomically replaces a file whole, keeps its permissions, fails cleanly", "[persistence][io]") {
+  TempDir dir;
+  const fs::path file = dir.path / "export.csv";
+  write_file_atomically(file, "a,b\n1,2\n");
+  CHECK(read_file(file) == "a,b\n1,2\n");
+  fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write);
+  write_file_atomically(file, "c\n");
+  CHECK(read_file(file) == "c\n");
+  CHECK(fs::status(file).permissions() == (fs::perms::owner_read | fs::perms::owner_write));
+  CHECK(code_of([&] { write_file_atomically(dir.path / "missing" / "x.csv", "x"); }) == ErrorCode::io);
+  // A failing write (a full disk) leaves the old file and no temporary one.
+  {
+    InjectedOps guard;
+    Fault::countdown = 0;
+    Fault::err = ENOSPC;
+    detail::file_ops().write = failing_write;
+    CHECK(code_of([&] { write_file_atomically(file, "longer content"); }) == ErrorCode::io);
+  }
+  CHECK(read_file(file) == "c\n");
+  CHECK(dir.entries() == std::vector<std::string>{"export.csv"});
+}
+
 // --- erasure --------------------------------------------------------------------------------------
 
 TEST_CASE("after erasing a person the archive holds none of their strings", "[persistence][privacy]") {
