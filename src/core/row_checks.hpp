@@ -38,7 +38,7 @@ class RowChecks {
   bool ok(std::uint32_t rel, std::int32_t date, std::uint8_t kind, std::uint32_t guide, std::uint8_t score,
           std::uint8_t self) const {
     const std::uint32_t g = guide_[clamp(guide, guide_)];
-    return rel_live_[clamp(rel, rel_live_)] & (std::uint32_t(date - Date::min_days) <= date_span) &
+    return rel_live_[clamp(rel, rel_live_)] & (std::uint32_t(date) - std::uint32_t(Date::min_days) <= date_span) &
            (kind < conversation_kind_count) & (g >> 16) & on_scale(g, score) & on_scale(g, self);
   }
   /// The first of the rows [0, n) that fails ok(), or n. `self` may be null (no self-assessments).
