@@ -17,6 +17,8 @@
 //    again and save back to the same bytes (a mutator sequence must never build an organisation its own
 //    loader refuses);
 //  - no crash, no sanitizer report, and no leak: everything is freed at the end.
+// Every function of the header is reached: the batches, SERVQUAL and free text included, and archives
+// both as bytes and as files (one per process in /tmp, removed after each use).
 #include <rapport.h>
 
 #include <cmath>
@@ -26,6 +28,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <unistd.h>
 #include <string>
 #include <vector>
 
@@ -317,8 +320,14 @@ void check_round_trip(rapport_org* org) {
 
 // ------------------------------------------------------------------------------- the operations
 
+/// The archive file of the file save/load step: one per process, removed after each use.
+const std::string& archive_path() {
+  static const std::string p = "/tmp/rapport-fuzz-capi-" + std::to_string(long(getpid())) + ".rapport";
+  return p;
+}
+
 void op_org(Session& s, std::uint8_t which) {
-  switch (which % 6) {
+  switch (which % 7) {
     case 0: {  // create
       rapport_org* o = nullptr;
       const rapport_status st = CALL(rapport_org_create(&o));
@@ -357,6 +366,25 @@ void op_org(Session& s, std::uint8_t which) {
       bool misuse;
       rapport_org* o = s.org(misuse);
       expect_handle(CALL(rapport_org_compact(o)), misuse, "rapport_org_compact");
+      break;
+    }
+    case 5: {  // save to a file and load it back
+      bool misuse;
+      rapport_org* o = s.org(misuse);
+      const char* path = s.in.u8() < 16 ? nullptr : archive_path().c_str();
+      rapport_status st = CALL(rapport_org_save(o, path));
+      expect_handle(st, misuse || !path, "rapport_org_save");
+      if (st == RAPPORT_OK) {
+        rapport_org* loaded = reinterpret_cast<rapport_org*>(1);
+        st = CALL(rapport_org_load(path, &loaded));
+        EXPECT(st == RAPPORT_OK, "rapport_org_load (own file)", st);
+        rapport_org_counts a{}, b{};
+        CALL(rapport_org_counts_get(o, &a));
+        CALL(rapport_org_counts_get(loaded, &b));
+        if (std::memcmp(&a, &b, sizeof a) != 0) finding("counts differ after a file round trip", "rapport_org_load", st);
+        s.adopt(loaded);
+      }
+      std::remove(archive_path().c_str());
       break;
     }
     default: {  // save to bytes, then load them (whole, truncated or with one byte changed)
@@ -538,6 +566,14 @@ void op_guide(Session& s, std::uint8_t which) {
         CALL(rapport_guide_add(o, key, title, rapport_conversation_kind(kind), lo, hi, n ? texts : nullptr, n, &id));
     expect_handle(st, misuse, "rapport_guide_add");
     EXPECT((st == RAPPORT_OK) == (id != RAPPORT_NO_ID), "rapport_guide_add (out id)", st);
+    return;
+  }
+  if (which % 6 == 1) {
+    const std::int32_t lo = std::int32_t(s.in.u8() % 4) - 1, hi = std::int32_t(s.in.u8() % 12);
+    rapport_guide_id id = 5;
+    const rapport_status st = CALL(rapport_guide_add_servqual(o, s.str.pick(s.in), lo, hi, &id));
+    expect_handle(st, misuse, "rapport_guide_add_servqual");
+    EXPECT((st == RAPPORT_OK) == (id != RAPPORT_NO_ID), "rapport_guide_add_servqual (out id)", st);
     return;
   }
   const auto id = s.in.id() % 8;
@@ -741,7 +777,41 @@ void op_score(Session& s, std::uint8_t which) {
   rapport_contribution_list* recp = s.in.flag() ? &rec : nullptr;
   rapport_status st = RAPPORT_OK;
   const char* call = "score";
-  switch (which % 12) {
+  switch (which % 14) {
+    case 12: {
+      call = "rapport_score_servqual";
+      const rapport_scope sc = scope(s);
+      const rapport_filter* f = filter(s, fb);
+      const rapport_privacy* p = privacy(s, pb);
+      rapport_servqual r{};
+      rapport_contribution_list lists[RAPPORT_SERVQUAL_DIMENSIONS] = {};
+      const bool explain = s.in.flag();
+      st = CALL(rapport_score_servqual(o, &sc, f, p, rapport_servqual_mode(s.in.enumeration(2)), &r,
+                                       explain ? lists : nullptr));
+      check_score(st, r.status, call);
+      check_finite(r.overall, call);
+      for (int d = 0; d < RAPPORT_SERVQUAL_DIMENSIONS; ++d) {
+        check_finite(r.dimensions[d].value, call);
+        if (r.dimensions[d].status != RAPPORT_SCORE_OK && lists[d].len)
+          finding("records for a SERVQUAL dimension that is not OK", call, st);
+        free_records(lists[d]);
+      }
+      break;
+    }
+    case 13: {
+      call = "rapport_score_free_text";
+      const rapport_scope sc = scope(s);
+      const rapport_filter* f = filter(s, fb);
+      const rapport_privacy* p = privacy(s, pb);
+      rapport_free_text r{};
+      rapport_text_answer_list answers{};
+      st = CALL(rapport_score_free_text(o, &sc, s.str.pick(s.in), f, p, &r, &answers));
+      if (st != RAPPORT_OK && answers.len) finding("free texts returned with a status other than OK", call, st);
+      for (std::size_t i = 0; i < answers.len; ++i)
+        if (!answers.items[i].text || !*answers.items[i].text) finding("an empty or NULL free text", call, st);
+      CALL(rapport_text_answer_list_free(&answers));
+      break;
+    }
     case 0: {
       call = "rapport_score_satisfaction";
       const rapport_scope sc = scope(s);
@@ -931,12 +1001,24 @@ void op_batch(Session& s, std::uint8_t which) {
     }
     rapport_scores* out = reinterpret_cast<rapport_scores*>(1);
     rapport_status st;
-    switch (s.in.u8() % 3) {
+    switch (s.in.u8() % 6) {
       case 0: st = CALL(rapport_score_units(o, f, custom ? &opt : nullptr, &out)); break;
       case 1: st = CALL(rapport_score_subtrees(o, f, custom ? &opt : nullptr, &out)); break;
+      case 2: st = CALL(rapport_score_latest(o, f, &out)); break;
+      case 3: {
+        const std::int32_t first = 2020 + std::int32_t(s.in.u8() % 8) - 2, last = first + std::int32_t(s.in.u8() % 40) - 4;
+        st = CALL(rapport_score_unit_years(o, first, last, f, custom ? &opt : nullptr, &out));
+        break;
+      }
+      case 4: {
+        rapport_privacy pb;
+        const rapport_privacy* p = privacy(s, pb);
+        st = CALL(rapport_score_local_optimisers(o, f, nullptr, p, &out));
+        break;
+      }
       default: st = CALL(rapport_score_relationships(o, f, custom ? &opt : nullptr, &out)); break;
     }
-    expect_handle(st, misuse, "rapport_score_units/subtrees/relationships");
+    expect_handle(st, misuse, "a batch score");
     if (st != RAPPORT_OK) {
       EXPECT(out == nullptr, "batch (out reset)", st);
       return;
