@@ -56,8 +56,6 @@ class RowIndex {
   /// Sets ids[r] -> r for every row whose kind is not ConversationTable::removed_kind, checking that
   /// none repeats; returns the first repeated row, or ids.size(). The id range must cover every id.
   std::size_t assign(std::span<const std::uint32_t> ids, std::span<const std::uint8_t> kinds);
-  /// Maps every id to none, releasing the pages.
-  void clear_rows();
   std::size_t memory_bytes() const;
 
  private:

@@ -124,10 +124,6 @@ std::size_t RowIndex::assign(std::span<const std::uint32_t> ids, std::span<const
   return ids.size();
 }
 
-void RowIndex::clear_rows() {
-  for (auto& page : pages_) std::vector<std::uint32_t>().swap(page);
-}
-
 std::size_t RowIndex::memory_bytes() const {
   std::size_t n = pages_.capacity() * sizeof(pages_[0]);
   for (const auto& page : pages_) n += page.capacity() * sizeof(std::uint32_t);
