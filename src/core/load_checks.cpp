@@ -24,7 +24,6 @@ void check_enum(E e, int count, const char* what) {
 }
 
 /// The first row not strictly after the one before it in (relationship, date, id) order, or rows().
-/// Blocks of rows are compared without a branch per row.
 std::size_t first_out_of_order(const ConversationTable& t) {
   const std::size_t n = t.rows();
   const auto rel = t.relationships(), id = t.ids();
@@ -34,16 +33,7 @@ std::size_t first_out_of_order(const ConversationTable& t) {
     const auto a = key(r - 1), b = key(r);
     return (a < b) | ((a == b) & (id[r - 1] < id[r]));
   };
-  constexpr std::size_t block = 1024;
-  for (std::size_t lo = 1; lo < n; lo += block) {
-    const std::size_t hi = std::min(n, lo + block);
-    bool good = true;
-    for (std::size_t r = lo; r < hi; ++r) good &= after(r);
-    if (good) continue;
-    for (std::size_t r = lo; r < hi; ++r)
-      if (!after(r)) return r;
-  }
-  return n;
+  return first_failing(1, n, after);  // n when n < 2
 }
 
 /// The first row whose id an earlier row has, or rows(). The id index is left to the first lookup

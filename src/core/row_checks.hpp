@@ -13,6 +13,22 @@
 
 namespace rapport::detail {
 
+/// The first i in [begin, end) for which ok(i) is false, or end. Blocks of rows are tested without a
+/// branch per row; only a failing block is searched.
+template <class Ok>
+std::size_t first_failing(std::size_t begin, std::size_t end, Ok&& ok) {
+  constexpr std::size_t block = 1024;
+  for (std::size_t lo = begin; lo < end; lo += block) {
+    const std::size_t hi = std::min(end, lo + block);
+    bool good = true;
+    for (std::size_t i = lo; i < hi; ++i) good &= ok(i);
+    if (good) continue;
+    for (std::size_t i = lo; i < hi; ++i)
+      if (!ok(i)) return i;
+  }
+  return end;
+}
+
 class RowChecks {
  public:
   RowChecks(const Table<Relationship, RelationshipId>& rels, const Table<Guide, GuideId>& guides)
@@ -42,20 +58,11 @@ class RowChecks {
            (kind < conversation_kind_count) & (g >> 16) & on_scale(g, score) & on_scale(g, self);
   }
   /// The first of the rows [0, n) that fails ok(), or n. `self` may be null (no self-assessments).
-  /// Blocks of rows are tested without a branch per row; only a failing block is searched.
   std::size_t first_bad(std::size_t n, const std::uint32_t* rel, const std::int32_t* date, const std::uint8_t* kind,
                         const std::uint32_t* guide, const std::uint8_t* score, const std::uint8_t* self) const {
-    constexpr std::size_t block = 1024;
-    for (std::size_t lo = 0; lo < n; lo += block) {
-      const std::size_t hi = std::min(n, lo + block);
-      bool good = true;
-      for (std::size_t i = lo; i < hi; ++i)
-        good &= ok(rel[i], date[i], kind[i], guide[i], score[i], self ? self[i] : ConversationTable::no_score);
-      if (good) continue;
-      for (std::size_t i = lo; i < hi; ++i)
-        if (!ok(rel[i], date[i], kind[i], guide[i], score[i], self ? self[i] : ConversationTable::no_score)) return i;
-    }
-    return n;
+    return first_failing(0, n, [&](std::size_t i) {
+      return ok(rel[i], date[i], kind[i], guide[i], score[i], self ? self[i] : ConversationTable::no_score);
+    });
   }
 
  private:
