@@ -30,41 +30,38 @@ py::array bool_view(const std::vector<std::uint8_t>& v, py::handle owner) {
   return py::array(py::dtype("bool"), {py::ssize_t(v.size())}, {py::ssize_t(1)}, v.data(), owner);
 }
 
-/// Readable columns for unit rows: key, name, kind (copies; small).
+/// Readable columns for unit rows: key, name, kind.
 void unit_labels(FrameBuilder& f, const Organisation& org, const std::vector<std::uint32_t>& ids) {
-  py::list key, name;
-  std::vector<std::int8_t> kind;
-  for (std::uint32_t id : ids) {
-    const Unit* u = org.units().find(UnitId{id});
-    key.append(u ? py::object(py::str(u->key)) : py::object(py::none()));
-    name.append(u ? py::object(py::str(u->name)) : py::object(py::none()));
-    kind.push_back(u ? std::int8_t(u->kind) : std::int8_t(-1));
+  std::vector<std::int8_t> kind(ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const Unit* u = org.units().find(UnitId{ids[i]});
+    kind[i] = u ? std::int8_t(u->kind) : std::int8_t(-1);
   }
-  f.strings("key", key);
-  f.strings("name", name);
+  f.strings("key", UnitText(org, UnitText::key).column(ids));
+  f.strings("name", UnitText(org, UnitText::name).column(ids));
   f.enums<UnitKind>("kind", adopt(std::move(kind)));
 }
 
 void relationship_labels(FrameBuilder& f, const Organisation& org, const std::vector<std::uint32_t>& ids) {
-  std::vector<std::int64_t> prov, reci;
-  std::vector<std::int8_t> bond;
-  py::list pk, rk;
-  py::array_t<bool> mask(py::ssize_t(ids.size()));
+  const std::size_t n = ids.size();
+  std::vector<std::int64_t> prov(n), reci(n);
+  std::vector<std::uint32_t> pu(n, 0xFFFFFFFFu), ru(n, 0xFFFFFFFFu);  // no unit: a None key
+  std::vector<std::int8_t> bond(n);
+  py::array_t<bool> mask{py::ssize_t(n)};
   auto mm = mask.mutable_unchecked<1>();
-  for (std::size_t i = 0; i < ids.size(); ++i) {
+  for (std::size_t i = 0; i < n; ++i) {
     const Relationship* r = org.relationships().find(RelationshipId{ids[i]});
     mm(py::ssize_t(i)) = !r;
-    prov.push_back(r ? r->provider.value : 0), reci.push_back(r ? r->recipient.value : 0);
-    bond.push_back(r ? std::int8_t(r->bond) : std::int8_t(-1));
-    auto key = [&](UnitId u) { const Unit* x = org.units().find(u); return x ? py::object(py::str(x->key)) : py::object(py::none()); };
-    pk.append(r ? key(r->provider) : py::object(py::none()));
-    rk.append(r ? key(r->recipient) : py::object(py::none()));
+    prov[i] = r ? r->provider.value : 0, reci[i] = r ? r->recipient.value : 0;
+    if (r) pu[i] = r->provider.value, ru[i] = r->recipient.value;
+    bond[i] = r ? std::int8_t(r->bond) : std::int8_t(-1);
   }
+  UnitText keys(org, UnitText::key);
   f.nullable_ints("provider", adopt(std::move(prov)), mask);
   f.nullable_ints("recipient", adopt(std::move(reci)), mask);
   f.enums<Bond>("bond", adopt(std::move(bond)));
-  f.strings("provider_key", pk);
-  f.strings("recipient_key", rk);
+  f.strings("provider_key", keys.column(pu));
+  f.strings("recipient_key", keys.column(ru));
 }
 
 py::object score_frame(py::object frame, py::handle owner) {
@@ -110,16 +107,7 @@ py::object years_frame(sc::YearColumns& c, py::handle owner, const PyOrgPtr& o) 
   }
   FrameBuilder f;
   f.ints("unit", view_of(c.unit, owner));
-  read(*o, [&](const Organisation& org) {
-    py::list key;
-    const Unit* last = nullptr;
-    std::uint32_t last_id = 0xFFFFFFFFu;
-    for (std::uint32_t id : c.unit) {
-      if (id != last_id) last = org.units().find(UnitId{id}), last_id = id;
-      key.append(last ? py::object(py::str(last->key)) : py::object(py::none()));
-    }
-    f.strings("key", key);
-  });
+  read(*o, [&](const Organisation& org) { f.strings("key", UnitText(org, UnitText::key).column(c.unit)); });
   f.ints("year", view_of(c.year, owner));
   f.enums<sc::Status>("status", view_of(c.status, owner));
   f.ints("n", view_of(c.n, owner));

@@ -17,6 +17,7 @@
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -268,7 +269,8 @@ class FrameBuilder {
   /// uint8 codes of a core enum.
   template <class E>
   void enums(const char* name, py::array codes) { add(name, "enum", std::move(codes), py::reinterpret_borrow<py::object>(EnumTraits<E>::cls)); }
-  void strings(const char* name, py::list values) { add(name, "str", std::move(values)); }
+  /// A list, or an object array (UnitText::column).
+  void strings(const char* name, py::object values) { add(name, "str", std::move(values)); }
   void objects(const char* name, py::list values) { add(name, "object", std::move(values)); }
   /// Builds the DataFrame (pandas is imported here, lazily). `index` names the column to index by.
   py::object frame(const char* index = nullptr, py::object owner = py::none()) const;
@@ -278,6 +280,24 @@ class FrameBuilder {
     specs_.append(py::make_tuple(name, kind, std::move(data), std::move(extra)));
   }
   py::list specs_;
+};
+
+/// A text column of units (their keys or names) for frames whose rows name units: each unit's text
+/// becomes one Python string on first use, shared by every row that names the unit, in an object
+/// array (pandas keeps text that way). A new string per row made latest_scores of a million
+/// relationships spend seconds on its two key columns. Ids that name no unit give None. Needs the GIL
+/// and the organisation's lock while it lives.
+class UnitText {
+ public:
+  enum Field { key, name };
+  UnitText(const Organisation& org, Field field) : org_(org), field_(field), made_(org.units().id_bound()) {}
+  py::array column(std::span<const std::uint32_t> ids);
+
+ private:
+  py::handle text(std::uint32_t id);
+  const Organisation& org_;
+  Field field_;
+  std::vector<py::object> made_;  ///< by unit id; null until first used
 };
 
 /// A NumPy array over a C++ vector without a copy: the array's base is `owner`, which keeps the

@@ -103,12 +103,16 @@ py::object frame_of(const std::vector<Unit>& rs) {
 py::object frame_of(const std::vector<Relationship>& rs, const Organisation* org) {
   std::vector<std::uint32_t> id, provider, recipient;
   std::vector<std::uint8_t> bond;
-  py::list label, pkey, rkey;
+  py::list label;
   for (const Relationship& r : rs) {
     id.push_back(r.id.value), provider.push_back(r.provider.value), recipient.push_back(r.recipient.value);
     bond.push_back(std::uint8_t(r.bond));
     label.append(r.label);
-    if (org) pkey.append(org->unit(r.provider).key), rkey.append(org->unit(r.recipient).key);
+  }
+  py::object pkey, rkey;
+  if (org) {
+    UnitText keys(*org, UnitText::key);
+    pkey = keys.column(provider), rkey = keys.column(recipient);
   }
   FrameBuilder f;
   f.ints("id", column(std::move(id)));

@@ -120,6 +120,27 @@ py::object FrameBuilder::frame(const char* index, py::object owner) const {
   return py::module_::import("rapport._frames").attr("build")(specs_, index ? py::object(py::str(index)) : py::object(py::none()), owner);
 }
 
+py::handle UnitText::text(std::uint32_t id) {
+  if (id >= made_.size()) return py::none();
+  py::object& t = made_[id];
+  if (!t) {
+    const Unit* u = org_.units().find(UnitId{id});
+    t = u ? py::object(py::str(field_ == key ? u->key : u->name)) : py::object(py::none());
+  }
+  return t;
+}
+
+py::array UnitText::column(std::span<const std::uint32_t> ids) {
+  py::array out(py::dtype("O"), py::array::ShapeContainer{py::ssize_t(ids.size())});
+  auto** slot = static_cast<PyObject**>(out.mutable_data());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    PyObject* v = text(ids[i]).inc_ref().ptr();
+    Py_XDECREF(slot[i]);  // NumPy may have filled the new array with None
+    slot[i] = v;
+  }
+  return out;
+}
+
 void init_types(py::module_& m) {
   ensure_datetime_api();
   register_enum<UnitKind>(m, "What a unit is: a person, team, department, the company, or an external party.");

@@ -310,6 +310,33 @@ def test_batch_agrees_with_single_scores(shop: rapport.Organisation) -> None:
     assert five.attrs["skipped_other_scale"] == 12 and "nps" not in five.columns
 
 
+def test_batch_label_columns(shop: rapport.Organisation) -> None:
+    """Keys and names are text columns (object dtype) with one string per unit, shared by its rows, and
+    None on rows whose id names nothing."""
+    org = shop.copy()
+    gone = org.add_relationship("p", org.add_unit("short-lived"), "service")
+    org.remove_relationship(gone)
+    wide = org.add_unit("a-longer-key")  # longer than one character: CPython caches those
+    for recipient in ("p", "co"):
+        org.add_relationship(wide, recipient, "service")
+    units = org.units.to_frame()
+    key_of = dict(zip(units.index, units["key"]))
+    for frame in (score.latest_scores(org), score.relationship_scores(org)):
+        rels = org.relationships.to_frame()
+        assert frame["provider_key"].dtype == object and frame["recipient_key"].dtype == object
+        for rid, row in rels.iterrows():
+            assert frame.loc[rid, "provider_key"] == key_of[row["provider"]]
+            assert frame.loc[rid, "recipient_key"] == key_of[row["recipient"]]
+        assert frame.loc[gone.id, "provider_key"] is None and pd.isna(frame.loc[gone.id, "provider"])
+        provided = frame[frame["provider_key"] == "a-longer-key"]["provider_key"]
+        assert len(provided) == 2 and provided.iloc[0] is provided.iloc[1]
+    years = score.unit_years(org, 2024, 2025)
+    assert list(years["key"]) == [key_of.get(u) for u in years["unit"]]
+    frame = score.unit_scores(org)
+    assert frame.loc[shop.unit("p").id, "name"] == shop.unit("p").name and frame["name"].dtype == object
+    assert org.relationships.to_frame()["provider_key"].tolist() == [key_of[u] for u in org.relationships.to_frame()["provider"]]
+
+
 def test_partials_merge(shop: rapport.Organisation) -> None:
     # Two organisations with the same units and relationships, each with half the conversations.
     halves = [shop.copy(), shop.copy()]
