@@ -22,6 +22,7 @@
 #include "rapport/error.hpp"
 #include "rapport/ids.hpp"
 #include "rapport/organisation.hpp"
+#include "rapport/score/batch.hpp"
 
 namespace rapport::capi {
 
@@ -81,6 +82,7 @@ struct OrgObject final : Object {
   explicit OrgObject(rapport::Organisation o) : org(std::move(o)) {}
   std::shared_mutex mutex;  ///< readers shared, writers exclusive
   rapport::Organisation org;
+  rapport::score::BatchIndexCache batch_index;  ///< for the batch scores, while the relationships stay
 };
 
 /// Registers `object` and returns its handle value: (generation << 32) | (slot << 8) | kind. Handles

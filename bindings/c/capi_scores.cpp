@@ -171,8 +171,8 @@ void run_batch(const rapport_org* org, const rapport_filter* filter, const rappo
   score::ScoreColumns columns;
   {
     auto r = read_org(org);
-    score::BatchIndex index(r.org());
-    columns = batch(r.org(), index, f, o);
+    auto index = r.object->batch_index.get(r.org());
+    columns = batch(r.org(), *index, f, o);
   }
   out = new_scores_handle(std::move(columns));
 }
@@ -771,8 +771,8 @@ RAPPORT_API rapport_status rapport_score_latest(const rapport_org* org, const ra
     score::LatestColumns columns;
     {
       auto r = read_org(org);
-      score::BatchIndex index(r.org());
-      columns = score::latest_scores(r.org(), index, f);
+      auto index = r.object->batch_index.get(r.org());
+      columns = score::latest_scores(r.org(), *index, f);
     }
     out = new_scores_handle(std::move(columns));
   });
@@ -795,8 +795,8 @@ RAPPORT_API rapport_status rapport_score_unit_years(const rapport_org* org, int3
     score::YearColumns columns;
     {
       auto r = read_org(org);
-      score::BatchIndex index(r.org());
-      columns = score::unit_years(r.org(), index, first_year, last_year, f, o);
+      auto index = r.object->batch_index.get(r.org());
+      columns = score::unit_years(r.org(), *index, first_year, last_year, f, o);
     }
     out = new_scores_handle(std::move(columns));
   });

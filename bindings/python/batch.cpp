@@ -219,9 +219,9 @@ void init_batch(py::module_& s) {
         return std::make_pair(make_filter(org, period, kinds, bonds, guide),
                               batch_options(role, scale, preset, make_privacy(min_group, min_group_text, complementary)));
       });
-      py::object owner = own(read_long(o, [args, fn](const Organisation& org) {
-        sc::BatchIndex index(org);
-        return fn(org, index, args.first, args.second);
+      py::object owner = own(read_long(o, [o, args, fn](const Organisation& org) {
+        auto index = o->batch_index.get(org);
+        return fn(org, *index, args.first, args.second);
       }));
       return columns_frame(owned<sc::ScoreColumns>(owner), owner, o, relationships);
     }, py::arg("org"), py::kw_only(), RAPPORT_PY_FILTER_ARGS, py::arg("role") = sc::Role::provider, py::arg("scale") = py::make_tuple(0, 10),
@@ -239,9 +239,9 @@ void init_batch(py::module_& s) {
 
   s.def("latest_scores", [](const PyOrgPtr& o, RAPPORT_PY_FILTER_PARAMS) {
     auto f = read(*o, [&](const Organisation& org) { return make_filter(org, period, kinds, bonds, guide); });
-    py::object owner = own(read_long(o, [f](const Organisation& org) {
-      sc::BatchIndex index(org);
-      return sc::latest_scores(org, index, f);
+    py::object owner = own(read_long(o, [o, f](const Organisation& org) {
+      auto index = o->batch_index.get(org);
+      return sc::latest_scores(org, *index, f);
     }));
     return latest_frame(owned<sc::LatestColumns>(owner), owner, o);
   }, py::arg("org"), py::kw_only(), RAPPORT_PY_FILTER_ARGS,
@@ -254,9 +254,9 @@ void init_batch(py::module_& s) {
       return std::make_pair(make_filter(org, py::none(), kinds, bonds, guide),
                             batch_options(role, scale, preset, make_privacy(min_group, min_group_text, complementary)));
     });
-    py::object owner = own(read_long(o, [args, first_year, last_year](const Organisation& org) {
-      sc::BatchIndex index(org);
-      return sc::unit_years(org, index, first_year, last_year, args.first, args.second);
+    py::object owner = own(read_long(o, [o, args, first_year, last_year](const Organisation& org) {
+      auto index = o->batch_index.get(org);
+      return sc::unit_years(org, *index, first_year, last_year, args.first, args.second);
     }));
     return years_frame(owned<sc::YearColumns>(owner), owner, o);
   }, py::arg("org"), py::arg("first_year"), py::arg("last_year"), py::kw_only(), py::arg("kinds") = py::none(),
@@ -283,25 +283,25 @@ void init_batch(py::module_& s) {
     auto args = read(*o, [&](const Organisation& org) {
       return std::make_pair(make_filter(org, period, kinds, bonds, guide), batch_options(role, scale, preset, {}));
     });
-    return read_long(o, [args](const Organisation& org) {
-      sc::BatchIndex index(org);
-      return sc::unit_partial(org, index, args.first, args.second);
+    return read_long(o, [o, args](const Organisation& org) {
+      auto index = o->batch_index.get(org);
+      return sc::unit_partial(org, *index, args.first, args.second);
     });
   }, py::arg("org"), py::kw_only(), RAPPORT_PY_FILTER_ARGS, py::arg("role") = sc::Role::provider, py::arg("scale") = py::make_tuple(0, 10),
      py::arg("preset") = sc::NpsPreset::standard, "The mergeable partial of unit_scores / subtree_scores.");
   s.def("finish_units", [](const sc::UnitPartial& p, const PyOrgPtr& o, RAPPORT_PY_PRIVACY_PARAMS) {
     auto privacy = make_privacy(min_group, min_group_text, complementary);
-    py::object owner = own(read_long(o, [p, privacy](const Organisation& org) {
-      sc::BatchIndex index(org);
-      return sc::finish_units(p, org, index, privacy);
+    py::object owner = own(read_long(o, [o, p, privacy](const Organisation& org) {
+      auto index = o->batch_index.get(org);
+      return sc::finish_units(p, org, *index, privacy);
     }));
     return columns_frame(owned<sc::ScoreColumns>(owner), owner, o, false);
   }, py::arg("partial"), py::arg("org"), py::kw_only(), RAPPORT_PY_PRIVACY_ARGS, "unit_scores from a (merged) partial.");
   s.def("finish_subtrees", [](const sc::UnitPartial& p, const PyOrgPtr& o, RAPPORT_PY_PRIVACY_PARAMS) {
     auto privacy = make_privacy(min_group, min_group_text, complementary);
-    py::object owner = own(read_long(o, [p, privacy](const Organisation& org) {
-      sc::BatchIndex index(org);
-      return sc::finish_subtrees(p, org, index, privacy);
+    py::object owner = own(read_long(o, [o, p, privacy](const Organisation& org) {
+      auto index = o->batch_index.get(org);
+      return sc::finish_subtrees(p, org, *index, privacy);
     }));
     return columns_frame(owned<sc::ScoreColumns>(owner), owner, o, false);
   }, py::arg("partial"), py::arg("org"), py::kw_only(), RAPPORT_PY_PRIVACY_ARGS, "subtree_scores from a (merged) partial.");
@@ -310,18 +310,18 @@ void init_batch(py::module_& s) {
     auto args = read(*o, [&](const Organisation& org) {
       return std::make_pair(make_filter(org, py::none(), kinds, bonds, guide), batch_options(role, scale, preset, {}));
     });
-    return read_long(o, [args, first_year, last_year](const Organisation& org) {
-      sc::BatchIndex index(org);
-      return sc::year_partial(org, index, first_year, last_year, args.first, args.second);
+    return read_long(o, [o, args, first_year, last_year](const Organisation& org) {
+      auto index = o->batch_index.get(org);
+      return sc::year_partial(org, *index, first_year, last_year, args.first, args.second);
     });
   }, py::arg("org"), py::arg("first_year"), py::arg("last_year"), py::kw_only(), py::arg("kinds") = py::none(),
      py::arg("bonds") = py::none(), py::arg("guide") = py::none(), py::arg("role") = sc::Role::provider,
      py::arg("scale") = py::make_tuple(0, 10), py::arg("preset") = sc::NpsPreset::standard, "The mergeable partial of unit_years.");
   s.def("finish_years", [](const sc::YearPartial& p, const PyOrgPtr& o, RAPPORT_PY_PRIVACY_PARAMS) {
     auto privacy = make_privacy(min_group, min_group_text, complementary);
-    py::object owner = own(read_long(o, [p, privacy](const Organisation& org) {
-      sc::BatchIndex index(org);
-      return sc::finish_years(p, org, index, privacy);
+    py::object owner = own(read_long(o, [o, p, privacy](const Organisation& org) {
+      auto index = o->batch_index.get(org);
+      return sc::finish_years(p, org, *index, privacy);
     }));
     return years_frame(owned<sc::YearColumns>(owner), owner, o);
   }, py::arg("partial"), py::arg("org"), py::kw_only(), RAPPORT_PY_PRIVACY_ARGS, "unit_years from a (merged) partial.");

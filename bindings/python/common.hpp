@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "rapport/rapport.hpp"
+#include "rapport/score/batch.hpp"
 
 namespace py = pybind11;
 
@@ -40,6 +41,7 @@ namespace rapport::python {
 struct PyOrg : std::enable_shared_from_this<PyOrg> {
   Organisation org;
   mutable std::shared_mutex mu;
+  mutable score::BatchIndexCache batch_index;  ///< for the batch scores, while the relationships stay
   PyOrg() = default;
   explicit PyOrg(Organisation o) : org(std::move(o)) {}
   PyOrg(const PyOrg&) = delete;

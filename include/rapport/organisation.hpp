@@ -87,6 +87,10 @@ class Organisation {
   /// Every relationship that involves `id`, in the order they were added.
   std::span<const RelationshipId> relationships_of(UnitId id) const;
   std::optional<RelationshipId> find_relationship(UnitId provider, UnitId recipient, Bond bond) const;
+  /// Changes whenever a relationship is added or removed, to a value never used before in the process;
+  /// a copy keeps its original's until either changes. What caches of the relationships
+  /// (score::BatchIndex) compare.
+  std::uint64_t relationships_version() const { return relationships_version_.value; }
   Fishbone fishbone(UnitId id) const;
   /// The side of `unit`'s fishbone that `rel` lies on (`unit` must be one of its parties).
   Side side_of(UnitId unit, const Relationship& rel) const;
@@ -163,6 +167,22 @@ class Organisation {
   void drop_conversation(ConversationId id, std::size_t row);
   void rebuild_indexes();  ///< derived lookups, after a load or copy
 
+  /// relationships_version(). An organisation moved from is empty now, so it gets a new value.
+  struct VersionStamp {
+    std::uint64_t value = next();
+    VersionStamp() = default;
+    VersionStamp(const VersionStamp&) = default;
+    VersionStamp& operator=(const VersionStamp&) = default;
+    VersionStamp(VersionStamp&& o) noexcept : value(o.value) { o.value = next(); }
+    VersionStamp& operator=(VersionStamp&& o) noexcept {
+      value = o.value;
+      o.value = next();
+      return *this;
+    }
+    void renew() noexcept { value = next(); }
+    static std::uint64_t next() noexcept;
+  };
+  VersionStamp relationships_version_;
   Table<Unit, UnitId> units_;
   Table<Relationship, RelationshipId> relationships_;
   Table<Guide, GuideId> guides_;

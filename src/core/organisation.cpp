@@ -1,5 +1,6 @@
 #include "rapport/organisation.hpp"
 
+#include <atomic>
 #include <string.h>  // explicit_bzero
 
 #include <algorithm>
@@ -67,6 +68,11 @@ Organisation::Organisation() {
   }
   rebuild_indexes();
 }
+std::uint64_t Organisation::VersionStamp::next() noexcept {
+  static std::atomic<std::uint64_t> counter{1};
+  return counter.fetch_add(1, std::memory_order_relaxed);
+}
+
 Organisation::Organisation(Organisation&&) noexcept = default;
 Organisation& Organisation::operator=(Organisation&&) noexcept = default;
 Organisation::Organisation(const Organisation&) = default;
@@ -225,6 +231,7 @@ RelationshipId Organisation::add_relationship(RelationshipSpec spec) {
   relationships_of_[r.provider.value].push_back(id);
   relationships_of_[r.recipient.value].push_back(id);
   relationships_.insert(std::move(r));
+  relationships_version_.renew();
   return id;
 }
 
@@ -251,6 +258,7 @@ void Organisation::remove_relationship(RelationshipId id) {
   std::erase(relationships_of_[r.provider.value], id);
   std::erase(relationships_of_[r.recipient.value], id);
   relationships_.erase(id);
+  relationships_version_.renew();
 }
 
 Side Organisation::side_of(UnitId u, const Relationship& r) const {
@@ -705,6 +713,7 @@ ErasureReport Organisation::erase_person(UnitId id) {
     wipe(r.label);
     relationships_.erase(rid);
   }
+  relationships_version_.renew();
   relationships_of_[id.value].clear();
 
   Unit& u = units_.slot(id);

@@ -22,7 +22,7 @@ namespace rapport::score {
 
 // ------------------------------------------------------------------------------------------ index
 
-BatchIndex::BatchIndex(const Organisation& org) : org_(&org), rel_size_(org.relationships().size()) {
+BatchIndex::BatchIndex(const Organisation& org) : org_(&org), relationships_version_(org.relationships_version()) {
   const auto bound = org.relationships().id_bound();
   provider_.assign(bound, detail::none32);
   recipient_.assign(bound, detail::none32);
@@ -62,7 +62,16 @@ BatchIndex::BatchIndex(const Organisation& org) : org_(&org), rel_size_(org.rela
 }
 
 bool BatchIndex::valid_for(const Organisation& org) const {
-  return &org == org_ && org.relationships().id_bound() == provider_.size() && org.relationships().size() == rel_size_;
+  return &org == org_ && org.relationships_version() == relationships_version_;
+}
+
+std::shared_ptr<const BatchIndex> BatchIndexCache::get(const Organisation& org) {
+  std::lock_guard lock(mu_);
+  if (!index_ || !index_->valid_for(org)) {
+    index_.reset();  // the old one's memory goes before the new one's is taken
+    index_ = std::make_shared<const BatchIndex>(org);
+  }
+  return index_;
 }
 
 namespace {

@@ -243,7 +243,7 @@ TEST_CASE("partials of a random split merge into exactly the whole", "[score][ba
   CHECK(da == latest_dates(whole.org, as_of));
 }
 
-TEST_CASE("batch index: stale after relationships change", "[score][batch]") {
+TEST_CASE("batch index: stale after relationships change, or another organisation in its place", "[score][batch]") {
   Served s(5);
   BatchIndex index(s.org);
   CHECK(index.valid_for(s.org));
@@ -254,6 +254,25 @@ TEST_CASE("batch index: stale after relationships change", "[score][batch]") {
   CHECK(code_of([&] { unit_scores(s.org, index); }) == ErrorCode::invalid_argument);
   Organisation other;
   CHECK_FALSE(index.valid_for(other));
+  // Another organisation assigned into the indexed one, with as many relationships but other ones.
+  auto one_relationship = [](const char* provider) {
+    Organisation o;
+    for (const char* k : {"a", "b", "c"}) o.add_unit({k, "", UnitKind::team, {}, {}});
+    o.add_relationship({*o.find_unit(provider), *o.find_unit("b"), Bond::service, "x"});
+    return o;
+  };
+  Organisation target = one_relationship("a");
+  BatchIndex of_target(target);
+  const auto version = target.relationships_version();
+  Organisation copy = target;
+  CHECK(copy.relationships_version() == version);  // same relationships
+  target = one_relationship("c");
+  CHECK(target.relationships_version() != version);
+  CHECK_FALSE(of_target.valid_for(target));
+  CHECK(BatchIndex(target).providers()[0] == target.find_unit("c")->value);
+  Organisation moved = std::move(copy);
+  CHECK(moved.relationships_version() == version);
+  CHECK(copy.relationships_version() != version);  // NOLINT(bugprone-use-after-move): emptied
   BatchOptions bad;
   bad.scale = Scale{5, 5};
   CHECK(code_of([&] { unit_scores(s.org, BatchIndex(s.org), {}, bad); }) == ErrorCode::invalid_argument);

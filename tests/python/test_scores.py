@@ -337,6 +337,23 @@ def test_batch_label_columns(shop: rapport.Organisation) -> None:
     assert org.relationships.to_frame()["provider_key"].tolist() == [key_of[u] for u in org.relationships.to_frame()["provider"]]
 
 
+def test_batch_scores_follow_relationship_changes(shop: rapport.Organisation) -> None:
+    """The index the batch scores keep per organisation is rebuilt when relationships change."""
+    org = shop.copy()
+    before = score.relationship_scores(org)
+    newcomer = org.add_unit("newcomer")
+    rel = org.add_relationship("p", newcomer, "service")
+    org.add_conversation(rel, "2025-05-01", score=9)
+    after = score.relationship_scores(org)
+    assert len(after) == len(before) + 1 and after.loc[rel.id, "mean"] == 9
+    assert after.loc[rel.id, "recipient_key"] == "newcomer"
+    assert score.latest_scores(org).loc[rel.id, "score"] == 9
+    org.remove_conversation(org.conversations.to_frame().index[-1])
+    org.remove_relationship(rel)
+    assert score.latest_scores(org).loc[rel.id, "status"] == "no_data"
+    assert score.unit_scores(org).loc[shop.unit("p").id, "n"] == score.unit_scores(shop).loc[shop.unit("p").id, "n"]
+
+
 def test_partials_merge(shop: rapport.Organisation) -> None:
     # Two organisations with the same units and relationships, each with half the conversations.
     halves = [shop.copy(), shop.copy()]

@@ -12,6 +12,8 @@
 /// A batch pass counts one scale (BatchOptions::scale, 0-10 by default); conversations on guides with
 /// another scale are skipped and counted in `skipped_other_scale`. Run one batch per scale in use.
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <span>
 #include <vector>
 
@@ -29,7 +31,8 @@ namespace rapport::score {
 class BatchIndex {
  public:
   explicit BatchIndex(const Organisation& org);
-  /// True while `org` is the organisation indexed and no relationship was added or removed since.
+  /// True while `org` is the organisation indexed and no relationship was added or removed since
+  /// (Organisation::relationships_version).
   bool valid_for(const Organisation& org) const;
   std::span<const std::uint32_t> providers() const { return provider_; }    ///< by relationship id
   std::span<const std::uint32_t> recipients() const { return recipient_; }  ///< by relationship id
@@ -45,11 +48,25 @@ class BatchIndex {
 
  private:
   const Organisation* org_ = nullptr;
-  std::size_t rel_size_ = 0;
+  std::uint64_t relationships_version_ = 0;
   std::vector<std::uint32_t> provider_, recipient_;
   std::vector<std::uint8_t> bond_;
   std::vector<std::uint32_t> provided_offsets_, provided_members_;
   std::vector<std::uint32_t> pair_offsets_, pair_members_;
+};
+
+/// One organisation's BatchIndex kept across calls (the bindings hold one per organisation handle):
+/// building it costs about as much as a batch pass over 10 conversations per relationship. get()
+/// returns the kept index while it is valid for `org` and builds a new one otherwise. Thread-safe;
+/// the caller keeps `org` unchanged while it uses the index. Holds the index's memory (about 9 bytes
+/// per relationship and 4 per unit) until the next rebuild or its own end.
+class BatchIndexCache {
+ public:
+  std::shared_ptr<const BatchIndex> get(const Organisation& org);
+
+ private:
+  std::mutex mu_;
+  std::shared_ptr<const BatchIndex> index_;
 };
 
 /// Whose view a per-unit batch takes. Values are stable.
