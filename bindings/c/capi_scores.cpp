@@ -184,8 +184,8 @@ struct ColumnView {
   std::size_t element;
 };
 
-template <class T>
-ColumnView view(const std::vector<T>& v, rapport_column_type type) {
+template <class T, class A>
+ColumnView view(const std::vector<T, A>& v, rapport_column_type type) {
   return ColumnView{v.data(), v.size(), type, sizeof(T)};
 }
 

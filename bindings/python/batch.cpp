@@ -26,12 +26,12 @@ sc::BatchOptions batch_options(sc::Role role, py::handle scale, sc::NpsPreset pr
 }
 
 /// A bool column over a uint8 buffer (0/1), without a copy.
-py::array bool_view(const std::vector<std::uint8_t>& v, py::handle owner) {
+py::array bool_view(std::span<const std::uint8_t> v, py::handle owner) {
   return py::array(py::dtype("bool"), {py::ssize_t(v.size())}, {py::ssize_t(1)}, v.data(), owner);
 }
 
 /// Readable columns for unit rows: key, name, kind.
-void unit_labels(FrameBuilder& f, const Organisation& org, const std::vector<std::uint32_t>& ids) {
+void unit_labels(FrameBuilder& f, const Organisation& org, std::span<const std::uint32_t> ids) {
   std::vector<std::int8_t> kind(ids.size());
   for (std::size_t i = 0; i < ids.size(); ++i) {
     const Unit* u = org.units().find(UnitId{ids[i]});
@@ -42,7 +42,7 @@ void unit_labels(FrameBuilder& f, const Organisation& org, const std::vector<std
   f.enums<UnitKind>("kind", adopt(std::move(kind)));
 }
 
-void relationship_labels(FrameBuilder& f, const Organisation& org, const std::vector<std::uint32_t>& ids) {
+void relationship_labels(FrameBuilder& f, const Organisation& org, std::span<const std::uint32_t> ids) {
   const std::size_t n = ids.size();
   std::vector<std::int64_t> prov(n), reci(n);
   std::vector<std::uint32_t> pu(n, 0xFFFFFFFFu), ru(n, 0xFFFFFFFFu);  // no unit: a None key

@@ -304,8 +304,8 @@ class UnitText {
 
 /// A NumPy array over a C++ vector without a copy: the array's base is `owner`, which keeps the
 /// vector alive. Use only where `owner` never changes the vector while Python can see it.
-template <class T>
-py::array view_of(const std::vector<T>& v, py::handle owner) {
+template <class T, class A>
+py::array view_of(const std::vector<T, A>& v, py::handle owner) {
   return py::array_t<T>({py::ssize_t(v.size())}, {py::ssize_t(sizeof(T))}, v.data(), owner);
 }
 /// A NumPy array that takes the vector over (no copy): a capsule owning it is the array's base.

@@ -3,6 +3,10 @@
 #include <sys/mman.h>
 
 #include <cstdint>
+#include <iterator>
+#include <mutex>
+#include <utility>
+#include <vector>
 
 namespace rapport::detail {
 namespace {
@@ -50,6 +54,68 @@ void release_column(void* p, std::size_t bytes) noexcept {
     ::operator delete(p);
   else
     ::munmap(p, mapped_size(bytes));
+}
+
+namespace {
+
+/// Released result mappings, most recent last. A batch called again asks for the sizes it released.
+struct KeptMappings {
+  std::mutex mu;
+  std::vector<std::pair<void*, std::size_t>> blocks;  ///< (start, mapped size)
+  std::size_t bytes = 0;
+};
+/// Never destroyed: a result may be released during exit, after static destructors ran.
+KeptMappings& kept() {
+  static KeptMappings* k = new KeptMappings;
+  return *k;
+}
+
+}  // namespace
+
+std::size_t kept_result_bytes() {
+  KeptMappings& k = kept();
+  std::lock_guard lock(k.mu);
+  return k.bytes;
+}
+
+bool columns_are_mapped() { return map_large; }
+
+void* allocate_result(std::size_t bytes) {
+  if (!map_large || bytes < column_threshold) return allocate_column(bytes);
+  const std::size_t size = mapped_size(bytes);
+  {
+    KeptMappings& k = kept();
+    std::lock_guard lock(k.mu);
+    for (auto it = k.blocks.rbegin(); it != k.blocks.rend(); ++it)
+      if (it->second == size) {
+        void* p = it->first;
+        k.bytes -= size;
+        k.blocks.erase(std::next(it).base());
+        return p;
+      }
+  }
+  return allocate_column(bytes);
+}
+
+void release_result(void* p, std::size_t bytes) noexcept {
+  if (!p) return;
+  if (!map_large || bytes < column_threshold) return release_column(p, bytes);
+  const std::size_t size = mapped_size(bytes);
+  KeptMappings& k = kept();  // made by the allocate_result that made `p`
+  std::lock_guard lock(k.mu);
+  try {
+    k.blocks.emplace_back(p, size);
+  } catch (const std::bad_alloc&) {
+    ::munmap(p, size);  // no room to remember it
+    return;
+  }
+  k.bytes += size;
+  std::size_t drop = 0;  // over the bound: the oldest go
+  for (; k.bytes > kept_results_limit; ++drop) {
+    ::munmap(k.blocks[drop].first, k.blocks[drop].second);
+    k.bytes -= k.blocks[drop].second;
+  }
+  k.blocks.erase(k.blocks.begin(), k.blocks.begin() + std::ptrdiff_t(drop));
 }
 
 }  // namespace rapport::detail

@@ -276,9 +276,9 @@ ScoreColumns make_columns(std::size_t rows, bool nps) {
 /// relationships with data in the role, less the repeats of a (provider, recipient) pair. One sweep over
 /// the relationships, without data-dependent branches for the common single-slot case.
 template <class Bits>
-std::vector<std::int64_t> respondents_of(const BatchIndex& index, Bits&& bits, Role role, std::size_t units,
+ResultColumn<std::int64_t> respondents_of(const BatchIndex& index, Bits&& bits, Role role, std::size_t units,
                                          int slots) {
-  std::vector<std::int64_t> resp(units * std::size_t(slots), 0);
+  ResultColumn<std::int64_t> resp(units * std::size_t(slots), 0);
   const std::uint32_t* provider = index.providers().data();
   const std::uint32_t* recipient = index.recipients().data();
   const std::size_t rels = index.providers().size();
@@ -339,7 +339,7 @@ UnitPartial unit_partial(const Organisation& org, const BatchIndex& index, const
   p.had.assign(index.relationship_bound(), 0);
   Masks m = make_masks(org, filter, options.scale);
   SumLut l = sum_lut(options.scale, options.preset);
-  std::vector<Acc> acc(units);
+  ResultColumn<Acc> acc(units);
   const std::uint32_t* target = options.role == Role::provider ? index.providers().data() : index.recipients().data();
   const std::uint8_t* bond = index.bonds().data();
   std::uint8_t* had = p.had.data();
@@ -407,7 +407,7 @@ ScoreColumns finish_subtrees(const UnitPartial& p, const Organisation& org, cons
     if (!u.parent) order.push_back(u.id.value);
   for (std::size_t i = 0; i < order.size(); ++i)
     for (UnitId ch : org.children(UnitId{order[i]})) order.push_back(ch.value);
-  std::vector<std::int64_t> n(p.n), sum(p.sum), sumsq(p.sumsq), pr(p.promoters), pa(p.passives), de(p.detractors);
+  ResultColumn<std::int64_t> n(p.n), sum(p.sum), sumsq(p.sumsq), pr(p.promoters), pa(p.passives), de(p.detractors);
   std::vector<std::vector<std::uint32_t>> who(units);
   auto off = index.provided_offsets();
   auto members = index.provided_members();
@@ -459,7 +459,7 @@ ScoreColumns relationship_scores(const Organisation& org, const BatchIndex& inde
   const std::size_t rels = index.relationship_bound();
   Masks m = make_masks(org, filter, options.scale);
   SumLut l = sum_lut(options.scale, options.preset);
-  std::vector<Acc> acc(rels);
+  ResultColumn<Acc> acc(rels);
   const std::uint8_t* bond = index.bonds().data();
   const bool nps = options.scale.is_nps();
   ScoreColumns c = make_columns(rels, nps);
@@ -499,7 +499,7 @@ namespace {
 /// overwrites its relationship's entry (rows that do not count write a spare entry): one store per
 /// row, no branch. Tail rows compare (date, id).
 template <bool K, bool G, bool P>
-void latest_pass(const ConversationTable& t, const Masks& m, std::vector<std::uint32_t>& best) {
+void latest_pass(const ConversationTable& t, const Masks& m, ResultColumn<std::uint32_t>& best) {
   Effective<K, G, P> eff(m, t);
   const std::uint32_t* rel = t.relationships().data();
   const std::int32_t* date = t.dates().data();
@@ -525,7 +525,7 @@ LatestColumns latest_scores(const Organisation& org, const BatchIndex& index, co
   const ConversationTable& t = org.conversations();
   const std::size_t rels = index.relationship_bound();
   Masks m = make_masks(org, filter, std::nullopt);
-  std::vector<std::uint32_t> best(rels + 1, none32);  // the last entry is the spare
+  ResultColumn<std::uint32_t> best(rels + 1, none32);  // the last entry is the spare
   dispatch(m, [&]<bool K, bool G, bool P>() { latest_pass<K, G, P>(t, m, best); });
 
   auto scales = detail::guide_scales(org);

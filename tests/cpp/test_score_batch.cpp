@@ -295,3 +295,28 @@ TEST_CASE("batch on a 1-5 scale: no NPS columns", "[score][batch]") {
   CHECK(c.mean_normalised[s.provider.value] == Approx(50.0));
   CHECK(c.skipped_other_scale == 1);
 }
+
+TEST_CASE("batch results: large columns keep their mappings for reuse, within a bound", "[score][batch][memory]") {
+  namespace d = rapport::detail;
+  const std::size_t big = std::size_t(3) << 20, mapped = std::size_t(4) << 20;  // mappings are whole 2 MiB pages
+  const double* first = nullptr;
+  {
+    ResultColumn<double> a(big / sizeof(double), 1.5);
+    first = a.data();
+  }
+  ResultColumn<double> b(big / sizeof(double));  // value-initialised, whatever the memory held
+  CHECK(std::all_of(b.begin(), b.end(), [](double x) { return x == 0.0; }));
+  if (!d::columns_are_mapped()) return;  // ASan and TSan builds: plain heap blocks, nothing kept
+  CHECK(b.data() == first);  // the same mapping, already faulted in
+  const std::size_t before = d::kept_result_bytes();
+  b = ResultColumn<double>();
+  CHECK(d::kept_result_bytes() == before + mapped);
+  std::vector<void*> blocks;
+  for (std::size_t i = 0; i < 2 * d::kept_results_limit / mapped; ++i) blocks.push_back(d::allocate_result(big));
+  for (void* p : blocks) d::release_result(p, big);
+  CHECK(d::kept_result_bytes() <= d::kept_results_limit);  // the oldest were unmapped
+  CHECK(d::kept_result_bytes() > d::kept_results_limit - mapped);
+  void* again = d::allocate_result(big);
+  CHECK(again == blocks.back());  // the most recent first
+  d::release_result(again, big);
+}

@@ -1,5 +1,6 @@
 #pragma once
-/// \file Not public. The memory of the conversation columns.
+/// \file Not public, though batch results name MappedAllocator in their column type. The memory of
+/// the conversation columns and of large batch results.
 ///
 /// A load, a merge or a bulk insert fills columns of hundreds of megabytes that were just allocated.
 /// With std::allocator such a column is first zeroed by resize() and faulted in 4 KiB page by page,
@@ -17,21 +18,55 @@ namespace rapport::detail {
 inline constexpr std::size_t column_threshold = std::size_t(1) << 21;
 void* allocate_column(std::size_t bytes);                  ///< throws std::bad_alloc
 void release_column(void* p, std::size_t bytes) noexcept;  ///< `bytes` as allocated
+/// As allocate_column / release_column, but released mappings are kept for reuse (up to
+/// `kept_results_limit` bytes in all, the most recent first): a batch called again gets memory that
+/// is already faulted in. A reused block holds old data, so only value-initialised vectors use these.
+inline constexpr std::size_t kept_results_limit = std::size_t(128) << 20;
+void* allocate_result(std::size_t bytes);
+void release_result(void* p, std::size_t bytes) noexcept;
+std::size_t kept_result_bytes();  ///< what released results keep mapped now
+/// False under ASan and TSan, which watch operator new, not private mappings: there every block is
+/// on the heap.
+bool columns_are_mapped();
 
-template <class T>
-struct ColumnAllocator {
+/// Where a block allocator's memory comes from.
+struct ResultBlocks {
+  static void* allocate(std::size_t bytes) { return allocate_result(bytes); }
+  static void release(void* p, std::size_t bytes) noexcept { release_result(p, bytes); }
+};
+struct ColumnBlocks {
+  static void* allocate(std::size_t bytes) { return allocate_column(bytes); }
+  static void release(void* p, std::size_t bytes) noexcept { release_column(p, bytes); }
+};
+
+template <class T, class Blocks>
+struct BlockAllocator {
   using value_type = T;
+  BlockAllocator() = default;
+  template <class U>
+  BlockAllocator(const BlockAllocator<U, Blocks>&) noexcept {}
+
+  T* allocate(std::size_t n) {
+    if (n > std::size_t(-1) / sizeof(T)) throw std::bad_array_new_length();
+    return static_cast<T*>(Blocks::allocate(n * sizeof(T)));
+  }
+  void deallocate(T* p, std::size_t n) noexcept { Blocks::release(p, n * sizeof(T)); }
+  friend bool operator==(const BlockAllocator&, const BlockAllocator&) { return true; }
+};
+
+/// Large blocks in their own huge-page mappings, kept for reuse when released (allocate_result);
+/// otherwise a plain allocator. Elements are value-initialised as usual. Batch results use it.
+template <class T>
+using MappedAllocator = BlockAllocator<T, ResultBlocks>;
+
+/// Large blocks in their own huge-page mappings (allocate_column), and default-initialises: a
+/// column's new elements are written before they are read, so resize() need not zero them first.
+template <class T>
+struct ColumnAllocator : BlockAllocator<T, ColumnBlocks> {
   ColumnAllocator() = default;
   template <class U>
   ColumnAllocator(const ColumnAllocator<U>&) noexcept {}
 
-  T* allocate(std::size_t n) {
-    if (n > std::size_t(-1) / sizeof(T)) throw std::bad_array_new_length();
-    return static_cast<T*>(allocate_column(n * sizeof(T)));
-  }
-  void deallocate(T* p, std::size_t n) noexcept { release_column(p, n * sizeof(T)); }
-
-  /// Default-initialises: a column's new elements are written before they are read.
   template <class U>
   void construct(U* p) noexcept {
     ::new (static_cast<void*>(p)) U;
