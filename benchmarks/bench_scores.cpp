@@ -2,7 +2,9 @@
 // the bytes each pass must read, the measured single-thread read bandwidth and checksums that
 // bench_scores_pandas.py reproduces. benchmarks/run_scores.sh drives both.
 //
-//   bench_scores <data-dir> [repeats=7]
+//   bench_scores <data-dir> [repeats=7] [archive]
+//
+// With `archive`, also saves the organisation there, for bench_scores_python.py.
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -15,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "rapport/archive.hpp"
 #include "rapport/organisation.hpp"
 #include "rapport/score/batch.hpp"
 
@@ -97,7 +100,7 @@ double read_bandwidth() {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: bench_scores <data-dir> [repeats=7]\n");
+    std::fprintf(stderr, "usage: bench_scores <data-dir> [repeats=7] [archive]\n");
     return 2;
   }
   const fs::path dir = argv[1];
@@ -126,6 +129,7 @@ int main(int argc, char** argv) {
   org.add_conversations({c_rel, c_date, c_kind, c_guide, c_score, c_self});
   double build_s = std::chrono::duration<double>(Clock::now() - a).count();
   const ConversationTable& t = org.conversations();
+  if (argc > 3) save(org, argv[3]);
 
   score::BatchIndex index(org);
   auto index_ms = time_ms(3, [&] { score::BatchIndex again(org); });
