@@ -289,6 +289,19 @@ const rapport_privacy* privacy(Session& s, rapport_privacy& p) {
   return &p;
 }
 rapport_period period(Session& s) { return {s.in.date(), s.in.date()}; }
+/// The scope, filter and privacy most score calls take, read in that order.
+struct ScoreArgs {
+  rapport_scope sc;
+  const rapport_filter* f;
+  const rapport_privacy* p;
+};
+ScoreArgs score_args(Session& s, rapport_filter& fb, rapport_privacy& pb) {
+  ScoreArgs a;
+  a.sc = scope(s);
+  a.f = filter(s, fb);
+  a.p = privacy(s, pb);
+  return a;
+}
 
 /// Every live organisation saves to bytes that load again and save back identically.
 void check_round_trip(rapport_org* org) {
@@ -780,9 +793,7 @@ void op_score(Session& s, std::uint8_t which) {
   switch (which % 14) {
     case 12: {
       call = "rapport_score_servqual";
-      const rapport_scope sc = scope(s);
-      const rapport_filter* f = filter(s, fb);
-      const rapport_privacy* p = privacy(s, pb);
+      const auto [sc, f, p] = score_args(s, fb, pb);
       rapport_servqual r{};
       rapport_contribution_list lists[RAPPORT_SERVQUAL_DIMENSIONS] = {};
       const bool explain = s.in.flag();
@@ -800,9 +811,7 @@ void op_score(Session& s, std::uint8_t which) {
     }
     case 13: {
       call = "rapport_score_free_text";
-      const rapport_scope sc = scope(s);
-      const rapport_filter* f = filter(s, fb);
-      const rapport_privacy* p = privacy(s, pb);
+      const auto [sc, f, p] = score_args(s, fb, pb);
       rapport_free_text r{};
       rapport_text_answer_list answers{};
       st = CALL(rapport_score_free_text(o, &sc, s.str.pick(s.in), f, p, &r, &answers));
@@ -814,9 +823,7 @@ void op_score(Session& s, std::uint8_t which) {
     }
     case 0: {
       call = "rapport_score_satisfaction";
-      const rapport_scope sc = scope(s);
-      const rapport_filter* f = filter(s, fb);
-      const rapport_privacy* p = privacy(s, pb);
+      const auto [sc, f, p] = score_args(s, fb, pb);
       std::int64_t dist[255];
       const std::size_t cap = s.in.flag() ? 255 : s.in.u8() % 12;
       rapport_satisfaction r{};
@@ -827,9 +834,7 @@ void op_score(Session& s, std::uint8_t which) {
     }
     case 1: {
       call = "rapport_score_nps";
-      const rapport_scope sc = scope(s);
-      const rapport_filter* f = filter(s, fb);
-      const rapport_privacy* p = privacy(s, pb);
+      const auto [sc, f, p] = score_args(s, fb, pb);
       rapport_nps r{};
       st = CALL(rapport_score_nps(o, &sc, f, p, rapport_nps_preset(s.in.enumeration(2)), &r, recp));
       check_score(st, r.status, call);
@@ -838,9 +843,7 @@ void op_score(Session& s, std::uint8_t which) {
     }
     case 2: {
       call = "rapport_score_csat";
-      const rapport_scope sc = scope(s);
-      const rapport_filter* f = filter(s, fb);
-      const rapport_privacy* p = privacy(s, pb);
+      const auto [sc, f, p] = score_args(s, fb, pb);
       rapport_csat r{};
       st = CALL(rapport_score_csat(o, &sc, f, p, rapport_csat_preset(s.in.enumeration(2)), &r, recp));
       check_score(st, r.status, call);
@@ -904,9 +907,7 @@ void op_score(Session& s, std::uint8_t which) {
     }
     case 7: {
       call = "rapport_score_gap";
-      const rapport_scope sc = scope(s);
-      const rapport_filter* f = filter(s, fb);
-      const rapport_privacy* p = privacy(s, pb);
+      const auto [sc, f, p] = score_args(s, fb, pb);
       rapport_gap r{};
       st = CALL(rapport_score_gap(o, &sc, f, p, &r, recp));
       check_score(st, r.status, call);
