@@ -44,21 +44,22 @@ void unit_labels(FrameBuilder& f, const Organisation& org, std::span<const std::
 
 void relationship_labels(FrameBuilder& f, const Organisation& org, std::span<const std::uint32_t> ids) {
   const std::size_t n = ids.size();
-  std::vector<std::int64_t> prov(n), reci(n);
-  std::vector<std::uint32_t> pu(n, 0xFFFFFFFFu), ru(n, 0xFFFFFFFFu);  // no unit: a None key
-  std::vector<std::int8_t> bond(n);
-  py::array_t<bool> mask{py::ssize_t(n)};
-  auto mm = mask.mutable_unchecked<1>();
+  FrameColumn<std::int64_t> prov(n), reci(n);
+  FrameColumn<std::uint32_t> pu(n), ru(n);  // no unit: 0xFFFFFFFF, a None key
+  FrameColumn<std::int8_t> bond(n);
+  FrameColumn<std::uint8_t> missing(n);
   for (std::size_t i = 0; i < n; ++i) {
     const Relationship* r = org.relationships().find(RelationshipId{ids[i]});
-    mm(py::ssize_t(i)) = !r;
+    missing[i] = !r;
     prov[i] = r ? r->provider.value : 0, reci[i] = r ? r->recipient.value : 0;
-    if (r) pu[i] = r->provider.value, ru[i] = r->recipient.value;
+    pu[i] = r ? r->provider.value : 0xFFFFFFFFu, ru[i] = r ? r->recipient.value : 0xFFFFFFFFu;
     bond[i] = r ? std::int8_t(r->bond) : std::int8_t(-1);
   }
   UnitText keys(org, UnitText::key);
-  f.nullable_ints("provider", adopt(std::move(prov)), mask);
-  f.nullable_ints("recipient", adopt(std::move(reci)), mask);
+  // Each column its own mask: pandas writes a column's mask in place when a value is set.
+  FrameColumn<std::uint8_t> missing_too(missing);
+  f.nullable_ints("provider", adopt(std::move(prov)), adopt_flags(std::move(missing)));
+  f.nullable_ints("recipient", adopt(std::move(reci)), adopt_flags(std::move(missing_too)));
   f.enums<Bond>("bond", adopt(std::move(bond)));
   f.strings("provider_key", keys.column(pu));
   f.strings("recipient_key", keys.column(ru));
@@ -123,18 +124,18 @@ py::object years_frame(sc::YearColumns& c, py::handle owner, const PyOrgPtr& o) 
 }
 
 py::object latest_frame(sc::LatestColumns& c, py::handle owner, const PyOrgPtr& o) {
-  py::array_t<bool> missing(py::ssize_t(c.relationship.size()));
-  auto mm = missing.mutable_unchecked<1>();
+  FrameColumn<std::uint8_t> not_ok(c.relationship.size());
   for (std::size_t i = 0; i < c.relationship.size(); ++i) {
-    mm(py::ssize_t(i)) = !ok(c.status[i]);
+    not_ok[i] = !ok(c.status[i]);
     if (!ok(c.status[i])) c.score_normalised[i] = nan;
   }
+  py::array missing = adopt_flags(FrameColumn<std::uint8_t>(not_ok)), missing_too = adopt_flags(std::move(not_ok));  // one per column
   FrameBuilder f;
   read(*o, [&](const Organisation& org) { relationship_labels(f, org, c.relationship); });
   f.enums<sc::Status>("status", view_of(c.status, owner));
-  f.nullable_ints("conversation", view_of(c.conversation, owner), missing);
   f.dates("date", view_of(c.date, owner), missing);
-  f.nullable_ints("score", view_of(c.score, owner), missing);
+  f.nullable_ints("conversation", view_of(c.conversation, owner), missing);
+  f.nullable_ints("score", view_of(c.score, owner), missing_too);
   f.floats("score_normalised", view_of(c.score_normalised, owner));
   py::object frame = f.frame(nullptr, py::reinterpret_borrow<py::object>(owner));
   frame.attr("index").attr("name") = "relationship";

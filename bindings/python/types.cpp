@@ -1,5 +1,8 @@
 // Small value types and conversions every area uses: the enums, dates and periods, scales, questions,
 // and turning column specs into DataFrames.
+#include <limits>
+#include <stdexcept>
+
 #include "common.hpp"
 
 namespace rapport::python {
@@ -131,14 +134,38 @@ py::handle UnitText::text(std::uint32_t id) {
 }
 
 py::array UnitText::column(std::span<const std::uint32_t> ids) {
-  py::array out(py::dtype("O"), py::array::ShapeContainer{py::ssize_t(ids.size())});
-  auto** slot = static_cast<PyObject**>(out.mutable_data());
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    PyObject* v = text(ids[i]).inc_ref().ptr();
-    Py_XDECREF(slot[i]);  // NumPy may have filled the new array with None
-    slot[i] = v;
+  // The references live in kept memory (FrameColumn), not in a fresh NumPy buffer; the capsule that
+  // owns them drops them when the array goes. Made null first, so a throw part-way leaks nothing.
+  using Refs = FrameColumn<PyObject*>;
+  auto* refs = new Refs(ids.size(), nullptr);
+  py::capsule owner(refs, [](void* p) {
+    auto* r = static_cast<Refs*>(p);
+    for (PyObject* o : *r) Py_XDECREF(o);
+    delete r;
+  });
+  PyObject** slot = refs->data();
+  for (std::size_t i = 0; i < ids.size(); ++i) slot[i] = text(ids[i]).inc_ref().ptr();
+  return py::array(py::dtype("O"), {py::ssize_t(ids.size())}, {py::ssize_t(sizeof(PyObject*))}, slot, owner);
+}
+
+void FrameBuilder::dates(const char* name, py::array days, py::object mask) {
+  constexpr std::int64_t ns_per_day = 86'400'000'000'000;
+  auto d = py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>::ensure(days);
+  if (!d || d.ndim() != 1) throw std::invalid_argument("FrameBuilder::dates: days must be a 1-d int32 array");
+  const std::size_t n = std::size_t(d.size());
+  const std::int32_t* in = d.data();
+  py::array_t<bool, py::array::c_style | py::array::forcecast> m;
+  const bool* missing = nullptr;
+  if (!mask.is_none()) {
+    m = py::array_t<bool, py::array::c_style | py::array::forcecast>::ensure(mask);
+    if (!m || std::size_t(m.size()) != n) throw std::invalid_argument("FrameBuilder::dates: the mask must match the days");
+    missing = m.data();
   }
-  return out;
+  FrameColumn<std::int64_t> ns(n);
+  for (std::size_t i = 0; i < n; ++i)
+    ns[i] = missing && missing[i] ? std::numeric_limits<std::int64_t>::min() : std::int64_t(in[i]) * ns_per_day;  // NaT
+  py::array values = adopt(std::move(ns));
+  add(name, "datetime", values.attr("view")("datetime64[ns]"));
 }
 
 void init_types(py::module_& m) {

@@ -2,8 +2,8 @@
 
 Numeric columns are passed to pandas as they are, with ``copy=False``: a DataFrame column then shares
 memory with the NumPy array the native module made (and, for score tables, with the core's result).
-Dates are the exception: pandas 1.x stores ``datetime64[ns]`` only, so day-resolution dates are
-converted (a copy).
+Dates arrive already converted to the ``datetime64[ns]`` pandas 1.x stores (the native module's
+FrameBuilder.dates), NaT where missing.
 """
 from __future__ import annotations
 
@@ -21,13 +21,6 @@ def pandas() -> Any:
     return pd
 
 
-def _dates(days: np.ndarray, mask: Any) -> np.ndarray:
-    out = days.astype("datetime64[D]").astype("datetime64[ns]")
-    if mask is not None:
-        out[np.asarray(mask, dtype=bool)] = np.datetime64("NaT")
-    return out
-
-
 def column(kind: str, values: Any, extra: Any) -> Any:
     pd = pandas()
     if kind in ("int", "float", "bool", "str", "object"):
@@ -39,8 +32,8 @@ def column(kind: str, values: Any, extra: Any) -> Any:
         return pd.arrays.IntegerArray(values, np.asarray(extra, dtype=bool), copy=False)
     if kind == "nullable_float":
         return values
-    if kind == "date":
-        return _dates(np.asarray(values), None if extra is None else extra)
+    if kind == "datetime":  # datetime64[ns], NaT where missing (FrameBuilder::dates converts)
+        return values
     if kind == "enum":
         return pd.Categorical.from_codes(np.asarray(values), categories=[m.value for m in extra])
     if kind == "categories":  # codes plus an explicit list of category names

@@ -337,6 +337,27 @@ def test_batch_label_columns(shop: rapport.Organisation) -> None:
     assert org.relationships.to_frame()["provider_key"].tolist() == [key_of[u] for u in org.relationships.to_frame()["provider"]]
 
 
+def test_batch_columns_have_masks_of_their_own(shop: rapport.Organisation) -> None:
+    """Setting a value missing in one nullable column leaves the others alone (pandas writes a column's
+    mask in place, so two columns must never share one); dates arrive as datetime64[ns], NaT where
+    there is none."""
+    org = shop.copy()
+    gone = org.add_relationship("p", org.add_unit("short-lived"), "service")
+    org.remove_relationship(gone)
+    latest = score.latest_scores(org)
+    assert latest["date"].dtype == "datetime64[ns]" and pd.isna(latest.loc[gone.id, "date"])
+    convs = org.conversations.to_frame()
+    rid = latest.index[latest["status"] == "ok"][0]
+    last = convs[(convs["relationship"] == rid) & convs["score"].notna()].reset_index().sort_values(["date", "id"]).iloc[-1]
+    assert latest.loc[rid, "date"] == last["date"] and latest.loc[rid, "score"] == last["score"]
+    latest.loc[rid, "conversation"] = pd.NA
+    assert pd.notna(latest.loc[rid, "score"]) and pd.notna(latest.loc[rid, "date"])
+    rels = score.relationship_scores(org)
+    first = rels.index[0]
+    rels.loc[first, "provider"] = pd.NA
+    assert pd.notna(rels.loc[first, "recipient"])
+
+
 def test_batch_scores_follow_relationship_changes(shop: rapport.Organisation) -> None:
     """The index the batch scores keep per organisation is rebuilt when relationships change."""
     org = shop.copy()
