@@ -180,6 +180,37 @@ TEST_CASE("batch per-unit year-over-year change equals the single trends", "[sco
   CHECK(changes > 3);
 }
 
+TEST_CASE("batch years: respondents are right in every slot of a range of up to 32 years", "[score][batch]") {
+  // The data lie in 2021-2025: these ranges put them in the first, second and last byte of the
+  // per-relationship year bits (the respondent count adds those bits a byte at a time).
+  RandomOrg ro = mixed_table(8);
+  const Organisation& org = ro.org;
+  BatchIndex index(org);
+  Options o;
+  o.privacy.min_group = 3;
+  BatchOptions bo;
+  bo.privacy = o.privacy;
+  Filter fg;
+  fg.guide = customer_review_guide;
+  for (int first : {2021, 2012, 1994}) {
+    const int last = 2025, years = last - first + 1;
+    YearColumns c = unit_years(org, index, first, last, {}, bo);
+    int with_data = 0;
+    for (const Unit& u : org.units()) {
+      auto single = satisfaction_by_year(org, Scope::of(u.id), first, last, fg, o);
+      for (int y = 0; y < years; ++y) {
+        std::size_t i = u.id.value * std::size_t(years) + std::size_t(y);
+        INFO("years from " << first << ", unit " << u.id.value << ", year " << first + y);
+        CHECK(c.n[i] == single[std::size_t(y)].n);
+        CHECK(c.respondents[i] == single[std::size_t(y)].respondents);
+        CHECK(c.status[i] == std::uint8_t(single[std::size_t(y)].status));
+        with_data += c.respondents[i] > 1;
+      }
+    }
+    CHECK(with_data > 10);
+  }
+}
+
 TEST_CASE("partials of a random split merge into exactly the whole", "[score][batch][merge]") {
   const unsigned seed = 11;
   RandomShape shape = batch_shape();
