@@ -30,19 +30,19 @@ py::array bool_view(std::span<const std::uint8_t> v, py::handle owner) {
   return py::array(py::dtype("bool"), {py::ssize_t(v.size())}, {py::ssize_t(1)}, v.data(), owner);
 }
 
-/// Readable columns for unit rows: key, name, kind.
-void unit_labels(FrameBuilder& f, const Organisation& org, std::span<const std::uint32_t> ids) {
+/// Readable columns for unit rows: key, name, kind. `cache`: the handle's kept strings.
+void unit_labels(FrameBuilder& f, const Organisation& org, std::span<const std::uint32_t> ids, UnitTextCache& cache) {
   std::vector<std::int8_t> kind(ids.size());
   for (std::size_t i = 0; i < ids.size(); ++i) {
     const Unit* u = org.units().find(UnitId{ids[i]});
     kind[i] = u ? std::int8_t(u->kind) : std::int8_t(-1);
   }
-  f.strings("key", UnitText(org, UnitText::key).column(ids));
-  f.strings("name", UnitText(org, UnitText::name).column(ids));
+  f.strings("key", UnitText(org, UnitText::key, &cache).column(ids));
+  f.strings("name", UnitText(org, UnitText::name, &cache).column(ids));
   f.enums<UnitKind>("kind", adopt(std::move(kind)));
 }
 
-void relationship_labels(FrameBuilder& f, const Organisation& org, std::span<const std::uint32_t> ids) {
+void relationship_labels(FrameBuilder& f, const Organisation& org, std::span<const std::uint32_t> ids, UnitTextCache& cache) {
   const std::size_t n = ids.size();
   FrameColumn<std::int64_t> prov(n), reci(n);
   FrameColumn<std::uint32_t> pu(n), ru(n);  // no unit: 0xFFFFFFFF, a None key
@@ -55,7 +55,7 @@ void relationship_labels(FrameBuilder& f, const Organisation& org, std::span<con
     pu[i] = r ? r->provider.value : 0xFFFFFFFFu, ru[i] = r ? r->recipient.value : 0xFFFFFFFFu;
     bond[i] = r ? std::int8_t(r->bond) : std::int8_t(-1);
   }
-  UnitText keys(org, UnitText::key);
+  UnitText keys(org, UnitText::key, &cache);
   // Each column its own mask: pandas writes a column's mask in place when a value is set.
   FrameColumn<std::uint8_t> missing_too(missing);
   f.nullable_ints("provider", adopt(std::move(prov)), adopt_flags(std::move(missing)));
@@ -78,8 +78,8 @@ py::object columns_frame(sc::ScoreColumns& c, py::handle owner, const PyOrgPtr& 
     }
   FrameBuilder f;
   read(*o, [&](const Organisation& org) {
-    if (relationships) relationship_labels(f, org, c.id);
-    else unit_labels(f, org, c.id);
+    if (relationships) relationship_labels(f, org, c.id, o->unit_text);
+    else unit_labels(f, org, c.id, o->unit_text);
   });
   f.enums<sc::Status>("status", view_of(c.status, owner));
   f.ints("n", view_of(c.n, owner));
@@ -108,7 +108,7 @@ py::object years_frame(sc::YearColumns& c, py::handle owner, const PyOrgPtr& o) 
   }
   FrameBuilder f;
   f.ints("unit", view_of(c.unit, owner));
-  read(*o, [&](const Organisation& org) { f.strings("key", UnitText(org, UnitText::key).column(c.unit)); });
+  read(*o, [&](const Organisation& org) { f.strings("key", UnitText(org, UnitText::key, &o->unit_text).column(c.unit)); });
   f.ints("year", view_of(c.year, owner));
   f.enums<sc::Status>("status", view_of(c.status, owner));
   f.ints("n", view_of(c.n, owner));
@@ -131,7 +131,7 @@ py::object latest_frame(sc::LatestColumns& c, py::handle owner, const PyOrgPtr& 
   }
   py::array missing = adopt_flags(FrameColumn<std::uint8_t>(not_ok)), missing_too = adopt_flags(std::move(not_ok));  // one per column
   FrameBuilder f;
-  read(*o, [&](const Organisation& org) { relationship_labels(f, org, c.relationship); });
+  read(*o, [&](const Organisation& org) { relationship_labels(f, org, c.relationship, o->unit_text); });
   f.enums<sc::Status>("status", view_of(c.status, owner));
   f.dates("date", view_of(c.date, owner), missing);
   f.nullable_ints("conversation", view_of(c.conversation, owner), missing);
@@ -148,7 +148,7 @@ py::object optimisers_frame(sc::LocalOptimiserColumns& c, py::handle owner, cons
     if (!c.has_se[i]) c.se[i] = nan;
   }
   FrameBuilder f;
-  read(*o, [&](const Organisation& org) { unit_labels(f, org, c.unit); });
+  read(*o, [&](const Organisation& org) { unit_labels(f, org, c.unit, o->unit_text); });
   f.enums<sc::Status>("status", view_of(c.status, owner));
   f.ints("n_payer", view_of(c.n_payer, owner));
   f.ints("n_fabric", view_of(c.n_fabric, owner));
@@ -363,8 +363,8 @@ void init_batch(py::module_& s) {
     FrameBuilder f;
     f.ints(rels ? "relationship" : "unit", adopt(std::vector<std::uint32_t>(ids)));
     read(*o, [&](const Organisation& org) {
-      if (rels) relationship_labels(f, org, ids);
-      else unit_labels(f, org, ids);
+      if (rels) relationship_labels(f, org, ids, o->unit_text);
+      else unit_labels(f, org, ids, o->unit_text);
     });
     f.enums<sc::Status>("status", adopt(std::move(st)));
     f.floats("health", adopt(std::move(health)));

@@ -39,10 +39,29 @@ namespace rapport::python {
 /// would otherwise race with another Python thread's changes, so every binding takes `mu`: shared to
 /// read, exclusive to change. No thread waits for the lock while it holds the GIL (see Lock below), and
 /// no thread waits for the GIL while it holds the lock in exclusive mode, so the two never deadlock.
+/// Every unit's key and name as Python strings, made on first use and kept while the units stay the
+/// same (Organisation::units_version). The label columns of batch scores name every unit on every
+/// call: 200k new strings a call for keys and names cost their making and, as Python gave their
+/// memory back, about 2,500 page faults a call for the first ten calls (half of unit_scores).
+class UnitTextCache {
+ public:
+  UnitTextCache() = default;
+  UnitTextCache(const UnitTextCache&) = delete;
+  UnitTextCache& operator=(const UnitTextCache&) = delete;
+  ~UnitTextCache();  ///< takes the GIL to drop the strings (the last owner may be a worker thread)
+  /// The strings of one field by unit id, null until made. Needs the GIL and the organisation's lock.
+  std::vector<py::object>& texts(const Organisation& org, int field);
+
+ private:
+  std::uint64_t units_version_ = 0;
+  std::array<std::vector<py::object>, 2> made_;  ///< keys, names
+};
+
 struct PyOrg : std::enable_shared_from_this<PyOrg> {
   Organisation org;
   mutable std::shared_mutex mu;
   mutable score::BatchIndexCache batch_index;  ///< for the batch scores, while the relationships stay
+  mutable UnitTextCache unit_text;             ///< for label columns, while the units stay
   PyOrg() = default;
   explicit PyOrg(Organisation o) : org(std::move(o)) {}
   PyOrg(const PyOrg&) = delete;
@@ -294,14 +313,19 @@ class FrameBuilder {
 class UnitText {
  public:
   enum Field { key, name };
-  UnitText(const Organisation& org, Field field) : org_(org), field_(field), made_(org.units().id_bound()) {}
+  /// With the handle's cache, strings made by earlier calls are reused (and new ones kept).
+  UnitText(const Organisation& org, Field field, UnitTextCache* cache = nullptr)
+      : org_(org), field_(field), made_(cache ? cache->texts(org, field) : own_) {
+    if (!cache) own_.resize(org.units().id_bound());
+  }
   py::array column(std::span<const std::uint32_t> ids);
 
  private:
   py::handle text(std::uint32_t id);
   const Organisation& org_;
   Field field_;
-  std::vector<py::object> made_;  ///< by unit id; null until first used
+  std::vector<py::object> own_;
+  std::vector<py::object>& made_;  ///< by unit id; null until first used
 };
 
 /// Memory for the columns the bindings make on every call (labels, dates, masks): large blocks come

@@ -123,6 +123,31 @@ py::object FrameBuilder::frame(const char* index, py::object owner) const {
   return py::module_::import("rapport._frames").attr("build")(specs_, index ? py::object(py::str(index)) : py::object(py::none()), owner);
 }
 
+UnitTextCache::~UnitTextCache() {
+#if PY_VERSION_HEX >= 0x030D0000
+  const bool finalizing = Py_IsFinalizing();
+#else
+  const bool finalizing = _Py_IsFinalizing();
+#endif
+  if (!Py_IsInitialized() || finalizing) {  // Python is going or gone: leave the strings to it
+    for (auto& field : made_)
+      for (py::object& o : field) o.release();
+    return;
+  }
+  py::gil_scoped_acquire gil;
+  for (auto& field : made_) field.clear();
+}
+
+std::vector<py::object>& UnitTextCache::texts(const Organisation& org, int field) {
+  if (units_version_ != org.units_version()) {
+    for (auto& f : made_) f.clear();
+    units_version_ = org.units_version();
+  }
+  auto& made = made_[std::size_t(field)];
+  if (made.size() != org.units().id_bound()) made.resize(org.units().id_bound());
+  return made;
+}
+
 py::handle UnitText::text(std::uint32_t id) {
   if (id >= made_.size()) return py::none();
   py::object& t = made_[id];

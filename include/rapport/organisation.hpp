@@ -71,6 +71,9 @@ class Organisation {
   const Table<Unit, UnitId>& units() const { return units_; }
   const Unit& unit(UnitId id) const { return units_.at(id, "unit"); }
   std::optional<UnitId> find_unit(std::string_view key) const;
+  /// Changes whenever a unit is added, updated or removed (as relationships_version() does for
+  /// relationships). What caches of unit keys and names (the Python label columns) compare.
+  std::uint64_t units_version() const { return units_version_.value; }
   std::span<const UnitId> children(UnitId id) const;
   /// The payers from `id` upward: its payer, the payer's payer, ... up to the external market.
   std::vector<UnitId> payer_chain(UnitId id) const;
@@ -167,7 +170,8 @@ class Organisation {
   void drop_conversation(ConversationId id, std::size_t row);
   void rebuild_indexes();  ///< derived lookups, after a load or copy
 
-  /// relationships_version(). An organisation moved from is empty now, so it gets a new value.
+  /// relationships_version() and units_version(). An organisation moved from is empty now, so it gets
+  /// a new value.
   struct VersionStamp {
     std::uint64_t value = next();
     VersionStamp() = default;
@@ -182,7 +186,7 @@ class Organisation {
     void renew() noexcept { value = next(); }
     static std::uint64_t next() noexcept;
   };
-  VersionStamp relationships_version_;
+  VersionStamp relationships_version_, units_version_;
   Table<Unit, UnitId> units_;
   Table<Relationship, RelationshipId> relationships_;
   Table<Guide, GuideId> guides_;

@@ -80,9 +80,20 @@ std::size_t kept_result_bytes() {
 
 bool columns_are_mapped() { return map_large; }
 
+namespace {
+
+/// What a result block of `bytes` maps: whole huge pages from column_threshold up (allocate_column),
+/// else whole 64 KiB, so that results of similar sizes share kept blocks.
+std::size_t result_size(std::size_t bytes) {
+  if (bytes >= column_threshold) return mapped_size(bytes);
+  return (bytes + result_threshold - 1) & ~(result_threshold - 1);
+}
+
+}  // namespace
+
 void* allocate_result(std::size_t bytes) {
-  if (!map_large || bytes < column_threshold) return allocate_column(bytes);
-  const std::size_t size = mapped_size(bytes);
+  if (!map_large || bytes < result_threshold) return ::operator new(bytes);
+  const std::size_t size = result_size(bytes);
   {
     KeptMappings& k = kept();
     std::lock_guard lock(k.mu);
@@ -94,13 +105,16 @@ void* allocate_result(std::size_t bytes) {
         return p;
       }
   }
-  return allocate_column(bytes);
+  if (bytes >= column_threshold) return allocate_column(bytes);
+  void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) throw std::bad_alloc();
+  return p;
 }
 
 void release_result(void* p, std::size_t bytes) noexcept {
   if (!p) return;
-  if (!map_large || bytes < column_threshold) return release_column(p, bytes);
-  const std::size_t size = mapped_size(bytes);
+  if (!map_large || bytes < result_threshold) return ::operator delete(p);
+  const std::size_t size = result_size(bytes);
   KeptMappings& k = kept();  // made by the allocate_result that made `p`
   std::lock_guard lock(k.mu);
   try {

@@ -140,6 +140,7 @@ UnitId Organisation::add_unit(UnitSpec spec) {
   children_.emplace_back();
   relationships_of_.emplace_back();
   if (parent) insert_child(children_[parent->value], id);
+  units_version_.renew();
   return id;
 }
 
@@ -172,6 +173,7 @@ void Organisation::update_unit(UnitId id, UnitSpec spec) {
     if (spec.parent) insert_child(children_[spec.parent->value], id);
   }
   static_cast<UnitSpec&>(u) = std::move(spec);
+  units_version_.renew();
 }
 
 void Organisation::remove_unit(UnitId id) {
@@ -191,6 +193,7 @@ void Organisation::remove_unit(UnitId id) {
   if (u.parent) std::erase(children_[u.parent->value], id);
   unit_by_key_.erase(u.key);
   units_.erase(id);
+  units_version_.renew();
 }
 
 // ---------------------------------------------------------------------------------- relationships
@@ -731,6 +734,7 @@ ErasureReport Organisation::erase_person(UnitId id) {
   wipe(u.key);
   wipe(u.name);
   units_.erase(id);
+  units_version_.renew();
 
   if (text_garbage_) pack_text(packed);  // rewrites the arena without the wiped bytes, wiping the old one
   return report;

@@ -299,6 +299,33 @@ TEST_CASE("erasing a person removes everything about them", "[privacy]") {
   CHECK(code_of([&] { o.erase_person(s.payroll); }) == ErrorCode::invalid_argument);
 }
 
+TEST_CASE("the units version changes with every change to a unit, and only then", "[units][version]") {
+  Sample s;
+  auto& o = s.org;
+  std::uint64_t v = o.units_version();
+  auto changed = [&] {
+    bool c = o.units_version() != v;
+    v = o.units_version();
+    return c;
+  };
+  o.add_relationship({s.it, s.sales, Bond::service, "laptops"});
+  o.add_conversation({s.payroll_sales, d("2025-03-01"), ConversationKind::customer_review, customer_review_guide, 7, {}, {}});
+  CHECK_FALSE(changed());
+  UnitId temp = o.add_unit({"temp", "Temp", UnitKind::team, s.hr, {}});
+  CHECK(changed());
+  o.update_unit(temp, {"temp", "Temporary", UnitKind::team, s.hr, {}});
+  CHECK(changed());
+  CHECK_THROWS(o.update_unit(temp, {"anna", "", UnitKind::team, {}, {}}));  // duplicate key: nothing changes
+  CHECK_FALSE(changed());
+  o.remove_unit(temp);
+  CHECK(changed());
+  Organisation copy = o;
+  CHECK(copy.units_version() == v);  // same units
+  o.erase_person(s.ben);
+  CHECK(changed());
+  CHECK(copy.units_version() != v);
+}
+
 TEST_CASE("random inserts, updates and removals keep the table clustered and every id's facts", "[conversation][layout]") {
   Sample s;
   auto& o = s.org;

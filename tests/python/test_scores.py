@@ -337,6 +337,27 @@ def test_batch_label_columns(shop: rapport.Organisation) -> None:
     assert org.relationships.to_frame()["provider_key"].tolist() == [key_of[u] for u in org.relationships.to_frame()["provider"]]
 
 
+def test_batch_label_strings_are_kept_while_the_units_stay(shop: rapport.Organisation) -> None:
+    """Each handle keeps the strings of its units' keys and names between calls, and makes them anew
+    once a unit is added, renamed or removed."""
+    org = shop.copy()
+    p = org.unit("p").id
+    first, again = score.unit_scores(org), score.unit_scores(org)
+    assert first.loc[p, "name"] is again.loc[p, "name"]  # the same string object: kept
+    org.update_unit("p", name="Provider renamed")
+    renamed = score.unit_scores(org)
+    assert renamed.loc[p, "name"] == "Provider renamed" and first.loc[p, "name"] == "Provider"
+    newcomer = org.add_unit("newcomer", "Newcomer")
+    rel = org.add_relationship("p", newcomer, "service")
+    assert score.unit_scores(org).loc[newcomer.id, "key"] == "newcomer"
+    assert score.latest_scores(org).loc[rel.id, "recipient_key"] == "newcomer"
+    org.remove_relationship(rel)
+    org.remove_unit(newcomer)
+    assert newcomer.id not in score.unit_scores(org).dropna(subset=["key"]).index
+    years = score.unit_years(org, 2024, 2025)
+    assert set(years.loc[years["unit"] == p, "key"]) == {"p"}
+
+
 def test_batch_columns_have_masks_of_their_own(shop: rapport.Organisation) -> None:
     """Setting a value missing in one nullable column leaves the others alone (pandas writes a column's
     mask in place, so two columns must never share one); dates arrive as datetime64[ns], NaT where
