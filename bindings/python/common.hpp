@@ -35,10 +35,6 @@ namespace rapport::python {
 
 // ------------------------------------------------------------------------------- the Organisation
 
-/// What the Python `Organisation` holds. The core object is not thread-safe; calls that release the GIL
-/// would otherwise race with another Python thread's changes, so every binding takes `mu`: shared to
-/// read, exclusive to change. No thread waits for the lock while it holds the GIL (see Lock below), and
-/// no thread waits for the GIL while it holds the lock in exclusive mode, so the two never deadlock.
 /// Every unit's key and name as Python strings, made on first use and kept while the units stay the
 /// same (Organisation::units_version). The label columns of batch scores name every unit on every
 /// call: 200k new strings a call for keys and names cost their making and, as Python gave their
@@ -57,6 +53,10 @@ class UnitTextCache {
   std::array<std::vector<py::object>, 2> made_;  ///< keys, names
 };
 
+/// What the Python `Organisation` holds. The core object is not thread-safe; calls that release the GIL
+/// would otherwise race with another Python thread's changes, so every binding takes `mu`: shared to
+/// read, exclusive to change. No thread waits for the lock while it holds the GIL (see Lock below), and
+/// no thread waits for the GIL while it holds the lock in exclusive mode, so the two never deadlock.
 struct PyOrg : std::enable_shared_from_this<PyOrg> {
   Organisation org;
   mutable std::shared_mutex mu;

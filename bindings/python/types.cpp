@@ -186,9 +186,19 @@ void FrameBuilder::dates(const char* name, py::array days, py::object mask) {
     if (!m || std::size_t(m.size()) != n) throw std::invalid_argument("FrameBuilder::dates: the mask must match the days");
     missing = m.data();
   }
+  // pandas' datetime64[ns] holds 1677-09-22 .. 2262-04-11; the core holds years 1-9999.
+  constexpr std::int32_t last_day = std::int32_t(std::numeric_limits<std::int64_t>::max() / ns_per_day);
   FrameColumn<std::int64_t> ns(n);
-  for (std::size_t i = 0; i < n; ++i)
-    ns[i] = missing && missing[i] ? std::numeric_limits<std::int64_t>::min() : std::int64_t(in[i]) * ns_per_day;  // NaT
+  for (std::size_t i = 0; i < n; ++i) {
+    if (missing && missing[i]) {
+      ns[i] = std::numeric_limits<std::int64_t>::min();  // NaT
+      continue;
+    }
+    if (in[i] > last_day || in[i] < -last_day)
+      throw ValidationError(std::string("column '") + name + "': the date " + Date{in[i]}.iso() +
+                            " is outside the years pandas can hold (1678-2261)");
+    ns[i] = std::int64_t(in[i]) * ns_per_day;
+  }
   py::array values = adopt(std::move(ns));
   add(name, "datetime", values.attr("view")("datetime64[ns]"));
 }

@@ -140,6 +140,17 @@ def test_conversations(org: rapport.Organisation) -> None:
     assert len(org.conversations) == 3
 
 
+def test_frames_refuse_dates_pandas_cannot_hold(org: rapport.Organisation) -> None:
+    """The core holds years 1-9999, pandas' datetime64[ns] only 1678-2261: a frame with a date beyond
+    that is a clear error naming the date, never a wrapped-around timestamp."""
+    rel = org.find_relationship("payroll", "sales")
+    org.add_conversation(rel, "2262-04-11", score=8)  # the last day pandas holds
+    assert org.conversations.to_frame()["date"].max().date() == dt.date(2262, 4, 11)
+    org.add_conversation(rel, "2300-01-01", score=8)
+    with pytest.raises(rapport.ValidationError, match="2300-01-01"):
+        org.conversations.to_frame()
+
+
 def test_agreements_complaints_referrals(org: rapport.Organisation) -> None:
     rel = org.find_relationship("payroll", "sales")
     c = org.add_conversation(rel, "2025-02-03", score=8)
