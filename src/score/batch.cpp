@@ -633,7 +633,9 @@ std::int64_t year_pass(const ConversationTable& t, const Masks& m, const YearTab
   const std::int32_t* date = t.dates().data();
   const v2u* lut = l.data();
   std::vector<v2u> end(chunk_rows);
+  std::vector<std::uint64_t> end_key(chunk_rows);  // each slot's key: phase 2 need not look the year up again
   v2u* slot = end.data();
+  std::uint64_t* slot_key = end_key.data();
   const std::size_t sorted = t.sorted_rows();
   // The key of a row: its relationship and its year (0xFF outside the years), in one word.
   auto key_of = [&](std::size_t i, std::uint32_t y) { return std::uint64_t(rel[i]) << 8 | y; };
@@ -651,13 +653,13 @@ std::int64_t year_pass(const ConversationTable& t, const Masks& m, const YearTab
       prev = key;
       acc += lut[index_of(eff(i), y)];
       slot[j] = acc;
+      slot_key[j] = key;
     }
     v2u before = {0, 0};
     for (std::size_t k = 0; k <= j; ++k) {
       v2u d = slot[k] - before;
-      std::size_t start = lo + (before[0] & field12);
       before = slot[k];
-      if (counted(d)) sink(rel[start], yt(date[start]), d);
+      if (counted(d)) sink(std::uint32_t(slot_key[k] >> 8), std::uint8_t(slot_key[k]), d);
     }
   }
   for (std::size_t i = sorted; i < t.rows(); ++i) {
