@@ -25,7 +25,6 @@
 #include <variant>
 #include <vector>
 
-#include "rapport/detail/column.hpp"
 #include "rapport/rapport.hpp"
 #include "rapport/score/batch.hpp"
 
@@ -287,7 +286,7 @@ class FrameBuilder {
   /// Values plus a mask (True = missing).
   void nullable_ints(const char* name, py::array values, py::array mask) { add(name, "nullable_int", std::move(values), std::move(mask)); }
   /// Days since 1970-01-01 as int32, and a mask (True = missing) or None. Converted here to the
-  /// datetime64[ns] pandas stores, in one pass into kept memory (FrameColumn).
+  /// datetime64[ns] pandas stores, in one pass into kept memory (score::ResultColumn).
   void dates(const char* name, py::array days, py::object mask = py::none());
   /// uint8 codes of a core enum.
   template <class E>
@@ -328,13 +327,6 @@ class UnitText {
   std::vector<py::object>& made_;  ///< by unit id; null until first used
 };
 
-/// Memory for the columns the bindings make on every call (labels, dates, masks): large blocks come
-/// from the result mappings the core keeps for reuse (detail::allocate_result). A frame built again
-/// then writes into memory that is already faulted in; fresh pages (about 12 us per 4 KiB on the VMs
-/// we measure on) were two fifths of latest_scores from Python.
-template <class T>
-using FrameColumn = std::vector<T, detail::MappedAllocator<T>>;
-
 /// A NumPy array over a C++ vector without a copy: the array's base is `owner`, which keeps the
 /// vector alive. Use only where `owner` never changes the vector while Python can see it.
 template <class T, class A>
@@ -349,7 +341,7 @@ py::array adopt(std::vector<T, A>&& v) {
   return py::array_t<T>({py::ssize_t(heap->size())}, {py::ssize_t(sizeof(T))}, heap->data(), owner);
 }
 /// A bool array taking over 0/1 flags (std::vector<bool> has no buffer to share).
-inline py::array adopt_flags(FrameColumn<std::uint8_t>&& v) { return adopt(std::move(v)).attr("view")("bool"); }
+inline py::array adopt_flags(score::ResultColumn<std::uint8_t>&& v) { return adopt(std::move(v)).attr("view")("bool"); }
 
 // ------------------------------------------------------------------------------ module structure
 

@@ -139,13 +139,11 @@ UnitTextCache::~UnitTextCache() {
 }
 
 std::vector<py::object>& UnitTextCache::texts(const Organisation& org, int field) {
-  if (units_version_ != org.units_version()) {
-    for (auto& f : made_) f.clear();
+  if (units_version_ != org.units_version()) {  // also the first call: versions start at 1
+    for (auto& f : made_) f.assign(org.units().id_bound(), py::object());
     units_version_ = org.units_version();
   }
-  auto& made = made_[std::size_t(field)];
-  if (made.size() != org.units().id_bound()) made.resize(org.units().id_bound());
-  return made;
+  return made_[std::size_t(field)];
 }
 
 py::handle UnitText::text(std::uint32_t id) {
@@ -159,9 +157,9 @@ py::handle UnitText::text(std::uint32_t id) {
 }
 
 py::array UnitText::column(std::span<const std::uint32_t> ids) {
-  // The references live in kept memory (FrameColumn), not in a fresh NumPy buffer; the capsule that
+  // The references live in kept memory (ResultColumn), not in a fresh NumPy buffer; the capsule that
   // owns them drops them when the array goes. Made null first, so a throw part-way leaks nothing.
-  using Refs = FrameColumn<PyObject*>;
+  using Refs = score::ResultColumn<PyObject*>;
   auto* refs = new Refs(ids.size(), nullptr);
   py::capsule owner(refs, [](void* p) {
     auto* r = static_cast<Refs*>(p);
@@ -188,7 +186,7 @@ void FrameBuilder::dates(const char* name, py::array days, py::object mask) {
   }
   // pandas' datetime64[ns] holds 1677-09-22 .. 2262-04-11; the core holds years 1-9999.
   constexpr std::int32_t last_day = std::int32_t(std::numeric_limits<std::int64_t>::max() / ns_per_day);
-  FrameColumn<std::int64_t> ns(n);
+  score::ResultColumn<std::int64_t> ns(n);
   for (std::size_t i = 0; i < n; ++i) {
     if (missing && missing[i]) {
       ns[i] = std::numeric_limits<std::int64_t>::min();  // NaT

@@ -70,6 +70,13 @@ KeptMappings& kept() {
   return *k;
 }
 
+/// What a result block of `bytes` maps: whole huge pages from column_threshold up (allocate_column),
+/// else whole 64 KiB, so that results of similar sizes share kept blocks.
+std::size_t result_size(std::size_t bytes) {
+  if (bytes >= column_threshold) return mapped_size(bytes);
+  return (bytes + result_threshold - 1) & ~(result_threshold - 1);
+}
+
 }  // namespace
 
 std::size_t kept_result_bytes() {
@@ -79,17 +86,6 @@ std::size_t kept_result_bytes() {
 }
 
 bool columns_are_mapped() { return map_large; }
-
-namespace {
-
-/// What a result block of `bytes` maps: whole huge pages from column_threshold up (allocate_column),
-/// else whole 64 KiB, so that results of similar sizes share kept blocks.
-std::size_t result_size(std::size_t bytes) {
-  if (bytes >= column_threshold) return mapped_size(bytes);
-  return (bytes + result_threshold - 1) & ~(result_threshold - 1);
-}
-
-}  // namespace
 
 void* allocate_result(std::size_t bytes) {
   if (!map_large || bytes < result_threshold) return ::operator new(bytes);

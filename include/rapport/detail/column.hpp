@@ -58,8 +58,9 @@ struct BlockAllocator {
   friend bool operator==(const BlockAllocator&, const BlockAllocator&) { return true; }
 };
 
-/// Large blocks in their own huge-page mappings, kept for reuse when released (allocate_result);
-/// otherwise a plain allocator. Elements are value-initialised as usual. Batch results use it.
+/// Blocks from result_threshold up in their own mappings (huge pages from column_threshold), kept
+/// for reuse when released (allocate_result); smaller ones from operator new. Elements are
+/// value-initialised as usual. Batch results use it.
 template <class T>
 using MappedAllocator = BlockAllocator<T, ResultBlocks>;
 
