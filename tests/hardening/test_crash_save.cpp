@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -85,7 +86,7 @@ int c_rename(const char* a, const char* b) {
   }
 }
 
-/// Runs `iterations` kills; returns the number of times the file held the new archive.
+/// Runs `iterations` kills at random moments, then aimed ones if none landed in the write phase.
 void run_kills(int iterations, unsigned seed) {
   TempDir dir("rapport-crash");
   const fs::path file = dir.path / "org.rapport";
@@ -111,7 +112,10 @@ void run_kills(int iterations, unsigned seed) {
   std::map<int, int> phases;
   int found_a = 0, found_b = 0, stale_temps = 0;
   long completed = 0;
-  for (int it = 0; it < iterations; ++it) {
+  // One round: start a child, kill it, check the file. With `aim`, the kill waits (up to one window)
+  // until the child is in that phase, so that a phase too short for random kills to hit is still
+  // covered on a slow machine (sanitizer builds spend nearly all their time in payload encoding).
+  const auto round = [&](int it, std::optional<Phase> aim) {
     int pipe_fds[2];
     REQUIRE(::pipe(pipe_fds) == 0);
     shared->saves = 0;
@@ -125,7 +129,13 @@ void run_kills(int iterations, unsigned seed) {
     char c;
     REQUIRE(::read(pipe_fds[0], &c, 1) == 1);
     ::close(pipe_fds[0]);
-    std::this_thread::sleep_for(std::chrono::microseconds(std::uniform_int_distribution<long>(0, window)(rng)));
+    if (!aim) {
+      std::this_thread::sleep_for(std::chrono::microseconds(std::uniform_int_distribution<long>(0, window)(rng)));
+    } else {
+      const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(window);
+      while (shared->phase.load() != *aim && std::chrono::steady_clock::now() < until) {
+      }
+    }
     const int phase = shared->phase.load();
     ::kill(pid, SIGKILL);
     int status = 0;
@@ -153,13 +163,17 @@ void run_kills(int iterations, unsigned seed) {
     }
     // Start each round from state a, so that a kill early in the child's first save finds a.
     if (is_b) save(a, file);
-  }
+  };
+  for (int it = 0; it < iterations; ++it) round(it, std::nullopt);
+  // Random kills that missed the write phase are followed by aimed ones, at most 50.
+  int aimed = 0;
+  for (; phases[writing] == 0 && aimed < 50; ++aimed) round(iterations + aimed, writing);
   ::munmap(mem, sizeof(Shared));
   shared = nullptr;
 
-  std::printf("crash during save: %d kills (window %ld us, one save %ld us), file held the old state %d times, "
-              "the new %d times; %ld saves completed in children; %d stale temporary files\n",
-              iterations, window, long(per_save.count()), found_a, found_b, completed, stale_temps);
+  std::printf("crash during save: %d random and %d aimed kills (window %ld us, one save %ld us), file held the "
+              "old state %d times, the new %d times; %ld saves completed in children; %d stale temporary files\n",
+              iterations, aimed, window, long(per_save.count()), found_a, found_b, completed, stale_temps);
   for (const auto& [phase, count] : phases) std::printf("  killed during %-20s %d\n", phase_names[phase], count);
   CHECK(found_a > 0);
   CHECK(found_b > 0);
