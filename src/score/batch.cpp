@@ -17,6 +17,9 @@
 #include <array>
 #include <numeric>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "internal.hpp"
 
@@ -145,7 +148,46 @@ struct Effective {
     }
     return e;
   }
+
+  /// Bit k set when row lo + k counts (its effective byte is not 0xFF), for 64 rows.
+  std::uint64_t counted(std::size_t lo) {
+#if defined(__SSE2__)
+    if constexpr (!Kind && !Guide && !Period) {
+      std::uint64_t m = 0;
+      const __m128i none = _mm_set1_epi8(char(0xFF));
+      for (int q = 0; q < 4; ++q) {
+        __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(score + lo + 16 * std::size_t(q)));
+        m |= std::uint64_t(~unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(v, none))) & 0xFFFFu) << (16 * q);
+      }
+      return m;
+    }
+#endif
+    std::uint64_t m = 0;
+    for (unsigned k = 0; k < 64; ++k) m |= std::uint64_t((*this)(lo + k) != 0xFF) << k;
+    return m;
+  }
 };
+
+/// Bit k set when rows k and k + 1 belong to different relationships: row k ends its run. Reads
+/// rel[0..64]. (The sum passes compare row by row instead: there the comparison hides behind the
+/// per-row sums, and taking the runs from masks made the unit pass half again as slow.)
+inline std::uint64_t run_ends(const std::uint32_t* rel) {
+  std::uint64_t m = 0;
+#if defined(__SSE2__)
+  for (int q = 0; q < 4; ++q) {
+    const std::uint32_t* p = rel + 16 * q;
+    auto same = [p](int k) {
+      return _mm_cmpeq_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + k)),
+                             _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + k + 1)));
+    };
+    __m128i w = _mm_packs_epi16(_mm_packs_epi32(same(0), same(4)), _mm_packs_epi32(same(8), same(12)));
+    m |= std::uint64_t(~unsigned(_mm_movemask_epi8(w)) & 0xFFFFu) << (16 * q);
+  }
+#else
+  for (unsigned k = 0; k < 64; ++k) m |= std::uint64_t(rel[k] != rel[k + 1]) << k;
+#endif
+  return m;
+}
 
 /// Calls f.template operator()<Kind, Guide, Period>() for the columns `m` needs.
 template <bool K, bool G, class F>
@@ -514,9 +556,9 @@ void LatestColumns::merge(const LatestColumns& o) {
 namespace {
 
 /// best[r] = the row of relationship r's latest counted conversation (none32 when none). In the
-/// clustered part a relationship's rows come in (date, id) order, so every counted row simply
-/// overwrites its relationship's entry (rows that do not count write a spare entry): one store per
-/// row, no branch. Tail rows compare (date, id).
+/// clustered part a relationship's rows come in (date, id) order, so a later counted row simply
+/// overwrites its relationship's entry; masks of 64 rows pick the few rows worth storing. Tail rows
+/// compare (date, id).
 template <bool K, bool G, bool P>
 void latest_pass(const ConversationTable& t, const Masks& m, ResultColumn<std::uint32_t>& best) {
   Effective<K, G, P> eff(m, t);
@@ -526,7 +568,17 @@ void latest_pass(const ConversationTable& t, const Masks& m, ResultColumn<std::u
   std::uint32_t* b = best.data();
   const std::uint32_t spare = std::uint32_t(best.size() - 1);
   const std::size_t sorted = t.sorted_rows();
-  for (std::size_t i = 0; i < sorted; ++i) {
+  std::size_t i = 0;
+  // 64 rows at a time, storing only the rows that can be the last counted one of their run: a
+  // counted row whose run ends with it or whose next row does not count. Later stores overwrite.
+  for (; i + 64 < sorted; i += 64) {
+    const std::uint64_t counted = eff.counted(i);
+    for (std::uint64_t s = counted & (run_ends(rel + i) | ~(counted >> 1)); s; s &= s - 1) {
+      const std::size_t k = i + std::size_t(__builtin_ctzll(s));
+      b[rel[k]] = std::uint32_t(k);
+    }
+  }
+  for (; i < sorted; ++i) {
     std::uint32_t skip = -std::uint32_t(eff(i) == 0xFF);  // all ones when the row does not count
     b[(rel[i] & ~skip) | (spare & skip)] = std::uint32_t(i);
   }
