@@ -788,11 +788,10 @@ YearColumns finish_years(const YearPartial& p, const Organisation& org, const Ba
   std::int64_t *cn = c.n.data(), *cr = c.respondents.data();
   double *cm = c.mean.data(), *csd = c.sd.data(), *cd = c.delta.data(), *cse = c.delta_se.data();
   const std::int64_t k = privacy.min_group;
-  // The change's standard error adds each year's sample variance over n (as trend() does); computed
-  // once per row and kept for the next year's change, which halves the divisions.
-  auto var_over_n = [&](std::size_t j) { return csd[j] * csd[j] * double(pn[j]) / double(pn[j] - 1) / double(pn[j]); };
+  // The change's standard error adds each year's sample variance over n, as trend() does; that is
+  // the population variance over n - 1. Computed once per row and kept for the next year's change.
   for (std::size_t u = 0, i = 0; u < units; ++u) {
-    double before = 0;  // var_over_n of the year before, when it is ok with n >= 2
+    double before = 0;  // the sample variance over n of the year before, when it is ok with n >= 2
     for (int y = 0; y < years; ++y, ++i) {
       cu[i] = std::uint32_t(u);
       cy[i] = p.first_year + y;
@@ -803,8 +802,9 @@ YearColumns finish_years(const YearPartial& p, const Organisation& org, const Ba
       double now = 0;
       if (st == Status::ok) {
         cm[i] = double(ps[i]) / double(pn[i]);
-        csd[i] = std::sqrt(detail::variance_of(pn[i], ps[i], pq[i]));
-        if (pn[i] >= 2) now = var_over_n(i);
+        const double var = detail::variance_of(pn[i], ps[i], pq[i]);
+        csd[i] = std::sqrt(var);
+        if (pn[i] >= 2) now = var / double(pn[i] - 1);
       }
       if (y > 0) {
         Status sb = Status(cs[i - 1]);

@@ -103,6 +103,35 @@ TEST_CASE("batch per-unit, per-subtree and per-relationship scores equal the sin
   }
 }
 
+TEST_CASE("batch sd from merged sums: exact below and above 2^31", "[score][batch]") {
+  // Partials from a distributed engine can hold sums far beyond one table's. The variance is taken
+  // from n * sumsq - sum^2 computed exactly: in 64 bits for small sums, in 128 bits otherwise. Both
+  // must give the correctly rounded quotient of the exact integer.
+  RandomOrg ro = mixed_table(8);
+  BatchIndex index(ro.org);
+  BatchOptions bo;
+  bo.privacy.min_group = 3;
+  UnitPartial p = unit_partial(ro.org, index, {}, bo);
+  ScoreColumns plain = finish_units(p, ro.org, index, bo.privacy);
+  std::size_t u = 0;
+  while (u < plain.status.size() && plain.status[u] != std::uint8_t(Status::ok)) ++u;
+  REQUIRE(u < plain.status.size());
+  const std::int64_t edge = std::int64_t(1) << 31;
+  struct Sums { std::int64_t n, sum, sumsq; };
+  for (Sums x : {Sums{7, 40, 300}, Sums{edge - 1, edge - 1, edge - 1}, Sums{3, edge - 1, edge - 1},
+                 Sums{edge - 1, 5, edge - 2}, Sums{edge, edge, edge}, Sums{4 * edge - 1, 2 * edge, 4 * edge - 1}, Sums{1000, 9000, edge + 12345},
+                 Sums{std::int64_t(1) << 40, std::int64_t(9) << 40, std::int64_t(100) << 40}}) {
+    p.n[u] = x.n, p.sum[u] = x.sum, p.sumsq[u] = x.sumsq;
+    ScoreColumns c = finish_units(p, ro.org, index, bo.privacy);
+    __int128 num = __int128(x.n) * x.sumsq - __int128(x.sum) * x.sum;
+    if (num < 0) num = 0;
+    INFO("n " << x.n << ", sum " << x.sum << ", sumsq " << x.sumsq);
+    REQUIRE(c.status[u] == std::uint8_t(Status::ok));
+    CHECK(c.sd[u] == std::sqrt(double(num) / (double(x.n) * double(x.n))));
+    CHECK(c.mean[u] == double(x.sum) / double(x.n));
+  }
+}
+
 TEST_CASE("batch recipient role: one respondent, so every aggregate with data is suppressed", "[score][batch]") {
   RandomOrg ro = mixed_table(5);
   BatchIndex index(ro.org);
