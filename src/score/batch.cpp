@@ -665,10 +665,10 @@ struct YearTable {
   }
 };
 
-/// Packed per-row contributions for years, indexed by score byte | (outside the years ? 256 : 0):
-/// lane 0: rows | n << 12; lane 1: sum | sum of squares << 20.
+/// Packed per-row contributions for years, indexed by score byte: lane 0: rows | n << 12; lane 1:
+/// sum | sum of squares << 20. Rows outside the years form runs of their own, never passed on.
 std::vector<v2u> year_lut(Scale scale) {
-  std::vector<v2u> l(512, v2u{1, 0});
+  std::vector<v2u> l(256, v2u{1, 0});
   for (int x = scale.min; x <= scale.max && x < 255; ++x) {
     std::uint64_t ux = std::uint64_t(x);
     l[std::size_t(x)] = v2u{1u | 1u << 12, ux | (ux * ux) << 20};
@@ -691,7 +691,6 @@ std::int64_t year_pass(const ConversationTable& t, const Masks& m, const YearTab
   const std::size_t sorted = t.sorted_rows();
   // The key of a row: its relationship and its year (0xFF outside the years), in one word.
   auto key_of = [&](std::size_t i, std::uint32_t y) { return std::uint64_t(rel[i]) << 8 | y; };
-  auto index_of = [](std::uint8_t e, std::uint32_t y) { return std::size_t(e) | std::size_t(y & 0x80) << 1; };
   for (std::size_t lo = 0; lo < sorted; lo += chunk_rows) {
     const std::size_t hi = std::min(sorted, lo + chunk_rows);
     v2u acc = {0, 0};
@@ -703,7 +702,7 @@ std::int64_t year_pass(const ConversationTable& t, const Masks& m, const YearTab
       std::uint64_t key = key_of(i, y);
       j += key != prev;
       prev = key;
-      acc += lut[index_of(eff(i), y)];
+      acc += lut[eff(i)];
       slot[j] = acc;
       slot_key[j] = key;
     }
@@ -711,13 +710,14 @@ std::int64_t year_pass(const ConversationTable& t, const Masks& m, const YearTab
     for (std::size_t k = 0; k <= j; ++k) {
       v2u d = slot[k] - before;
       before = slot[k];
-      if (counted(d)) sink(std::uint32_t(slot_key[k] >> 8), std::uint8_t(slot_key[k]), d);
+      const std::uint8_t y = std::uint8_t(slot_key[k]);
+      if (counted(d) && y != 0xFF) sink(std::uint32_t(slot_key[k] >> 8), y, d);
     }
   }
   for (std::size_t i = sorted; i < t.rows(); ++i) {
     std::uint32_t y = yt(date[i]);
-    v2u d = lut[index_of(eff(i), y)];
-    if (counted(d)) sink(rel[i], std::uint8_t(y), d);
+    v2u d = lut[eff(i)];
+    if (counted(d) && y != 0xFF) sink(rel[i], std::uint8_t(y), d);
   }
   return eff.skipped;
 }

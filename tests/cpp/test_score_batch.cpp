@@ -188,9 +188,10 @@ TEST_CASE("batch per-unit year-over-year change equals the single trends", "[sco
   Filter fg;
   fg.guide = customer_review_guide;
   // The data lie in 2021-2025. The wider ranges put them in the second and the last byte of the
-  // per-relationship year bits, which the respondent count adds a byte at a time.
-  for (int first : {2021, 2012, 1994}) {
-    const int last = 2025, years = last - first + 1;
+  // per-relationship year bits, which the respondent count adds a byte at a time; the narrower one
+  // leaves rows outside the years before and after them.
+  for (auto [first, last] : {std::pair(2021, 2025), std::pair(2012, 2025), std::pair(1994, 2025), std::pair(2022, 2024)}) {
+    const int years = last - first + 1;
     YearColumns c = unit_years(org, index, first, last, {}, bo);
     REQUIRE(c.unit.size() == org.units().id_bound() * std::size_t(years));
     int changes = 0, with_data = 0;
@@ -218,7 +219,7 @@ TEST_CASE("batch per-unit year-over-year change equals the single trends", "[sco
         if (t.se) CHECK(c.delta_se[i] * 10.0 == Approx(*t.se));  // the trend's SE is in normalised points
       }
     }
-    CHECK(changes > 3);
+    CHECK(changes > (years >= 5 ? 3 : 1));  // the three-year range has fewer
     CHECK(with_data > 10);
   }
 }
