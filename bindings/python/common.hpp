@@ -327,6 +327,23 @@ class UnitText {
   std::vector<py::object>& made_;  ///< by unit id; null until first used
 };
 
+/// An object array of n references, element i from make(i) (a py::object), held in kept memory
+/// (score::ResultColumn) rather than a fresh NumPy buffer; the capsule that owns them drops them when
+/// the array goes. Needs the GIL.
+template <class F>
+py::array object_column(std::size_t n, F&& make) {
+  using Refs = score::ResultColumn<PyObject*>;
+  auto* refs = new Refs(n, nullptr);  // null first, so a throw part-way leaks nothing
+  py::capsule owner(refs, [](void* p) {
+    auto* r = static_cast<Refs*>(p);
+    for (PyObject* o : *r) Py_XDECREF(o);
+    delete r;
+  });
+  PyObject** slot = refs->data();
+  for (std::size_t i = 0; i < n; ++i) slot[i] = py::object(make(i)).release().ptr();
+  return py::array(py::dtype("O"), {py::ssize_t(n)}, {py::ssize_t(sizeof(PyObject*))}, slot, owner);
+}
+
 /// A NumPy array over a C++ vector without a copy: the array's base is `owner`, which keeps the
 /// vector alive. Use only where `owner` never changes the vector while Python can see it.
 template <class T, class A>

@@ -157,18 +157,7 @@ py::handle UnitText::text(std::uint32_t id) {
 }
 
 py::array UnitText::column(std::span<const std::uint32_t> ids) {
-  // The references live in kept memory (ResultColumn), not in a fresh NumPy buffer; the capsule that
-  // owns them drops them when the array goes. Made null first, so a throw part-way leaks nothing.
-  using Refs = score::ResultColumn<PyObject*>;
-  auto* refs = new Refs(ids.size(), nullptr);
-  py::capsule owner(refs, [](void* p) {
-    auto* r = static_cast<Refs*>(p);
-    for (PyObject* o : *r) Py_XDECREF(o);
-    delete r;
-  });
-  PyObject** slot = refs->data();
-  for (std::size_t i = 0; i < ids.size(); ++i) slot[i] = text(ids[i]).inc_ref().ptr();
-  return py::array(py::dtype("O"), {py::ssize_t(ids.size())}, {py::ssize_t(sizeof(PyObject*))}, slot, owner);
+  return object_column(ids.size(), [&](std::size_t i) { return py::reinterpret_borrow<py::object>(text(ids[i])); });
 }
 
 void FrameBuilder::dates(const char* name, py::array days, py::object mask) {

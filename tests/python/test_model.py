@@ -202,6 +202,31 @@ def test_frames(org: rapport.Organisation) -> None:
     assert answers.to_dict("records") == [{"conversation": 0, "question": "better", "text": "Faster hiring, please."}]
 
 
+def test_frames_follow_the_units_and_relationships(org: rapport.Organisation) -> None:
+    """The unit and relationship frames share the handle's unit strings with the batch scores, and
+    show every change: a renamed unit, a new and a removed relationship, labels empty or not."""
+    org = org.copy()
+    before = org.relationships.to_frame()
+    payroll = org.unit("payroll").id
+    org.update_unit("payroll", key="payroll-team", name="Payroll team")
+    units = org.units.to_frame()
+    assert units.loc[payroll, "key"] == "payroll-team" and units.loc[payroll, "name"] == "Payroll team"
+    rels = org.relationships.to_frame()
+    mine = rels["provider"] == payroll
+    assert mine.any() and set(rels.loc[mine, "provider_key"]) == {"payroll-team"}
+    assert set(before.loc[before["provider"] == payroll, "provider_key"]) == {"payroll"}  # earlier frames keep theirs
+    plain = org.add_relationship("it", "sales", "service")
+    named = org.add_relationship("sales", "it", "service", "a label of its own")
+    rels = org.relationships.to_frame()
+    assert rels.loc[plain.id, "label"] == "" and rels.loc[named.id, "label"] == "a label of its own"
+    assert (rels.loc[named.id, "provider_key"], rels.loc[named.id, "recipient_key"]) == ("sales", "it")
+    assert rels["label"].dtype == object and rels.index.is_monotonic_increasing
+    org.remove_relationship(plain)
+    rels = org.relationships.to_frame()
+    assert plain.id not in rels.index and len(rels) == len(org.relationships)
+    assert rels["provider_key"].tolist() == [org.units[u].key for u in rels["provider"]]
+
+
 def test_fishbone(org: rapport.Organisation) -> None:
     fb = org.fishbone("payroll")
     assert fb.unit.key == "payroll"
