@@ -234,7 +234,6 @@ py::object frame_of(const std::vector<Referral>& rs) {
   return f.frame("id");
 }
 
-
 template <class IdT>
 void bind_view(py::module_& m, const char* doc) {
   using Traits = ViewTraits<IdT>;
