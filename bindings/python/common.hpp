@@ -327,21 +327,20 @@ class UnitText {
   std::vector<py::object>& made_;  ///< by unit id; null until first used
 };
 
-/// An object array of n references, element i from make(i) (a py::object), held in kept memory
-/// (score::ResultColumn) rather than a fresh NumPy buffer; the capsule that owns them drops them when
-/// the array goes. Needs the GIL.
+/// An object array of n references held in kept memory (score::ResultColumn) rather than a fresh
+/// NumPy buffer. fill(slots) stores n references it owns; the slots start null, and a capsule drops
+/// every reference stored (also those of a fill that threw part-way) when the array goes. Needs the GIL.
 template <class F>
-py::array object_column(std::size_t n, F&& make) {
+py::array object_column(std::size_t n, F&& fill) {
   using Refs = score::ResultColumn<PyObject*>;
-  auto* refs = new Refs(n, nullptr);  // null first, so a throw part-way leaks nothing
+  auto* refs = new Refs(n, nullptr);
   py::capsule owner(refs, [](void* p) {
     auto* r = static_cast<Refs*>(p);
     for (PyObject* o : *r) Py_XDECREF(o);
     delete r;
   });
-  PyObject** slot = refs->data();
-  for (std::size_t i = 0; i < n; ++i) slot[i] = py::object(make(i)).release().ptr();
-  return py::array(py::dtype("O"), {py::ssize_t(n)}, {py::ssize_t(sizeof(PyObject*))}, slot, owner);
+  fill(refs->data());
+  return py::array(py::dtype("O"), {py::ssize_t(n)}, {py::ssize_t(sizeof(PyObject*))}, refs->data(), owner);
 }
 
 /// A NumPy array over a C++ vector without a copy: the array's base is `owner`, which keeps the

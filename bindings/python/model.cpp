@@ -111,12 +111,11 @@ py::object relationships_frame(const Organisation& org, UnitTextCache& cache) {
     id[i] = r.id.value, provider[i] = r.provider.value, recipient[i] = r.recipient.value, bond[i] = std::uint8_t(r.bond);
     ++i;
   }
-  // Labels in the same (table) order as the columns above; the empty label, the common one, is one
-  // shared string.
+  // The empty label, the common one, is one shared string.
   const py::str unlabelled("");
-  py::array label = object_column(n, [&, it = org.relationships().begin()](std::size_t) mutable {
-    const std::string& l = (it++)->label;
-    return l.empty() ? unlabelled : py::str(l);
+  py::array label = object_column(n, [&](PyObject** slot) {
+    for (const Relationship& r : org.relationships())
+      *slot++ = (r.label.empty() ? py::object(unlabelled) : py::str(r.label)).release().ptr();
   });
   UnitText keys(org, UnitText::key, &cache);
   py::array provider_key = keys.column(provider), recipient_key = keys.column(recipient);
