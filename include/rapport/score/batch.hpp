@@ -28,9 +28,10 @@ class Organisation;
 namespace rapport::score {
 
 /// A column of a batch result or partial: a std::vector whose blocks from 64 KiB up live in their own
-/// mappings (huge pages from 2 MiB), kept for reuse when released (detail::allocate_result). A fresh 4 KiB page costs about 12 us to fault in on the virtual machines we
-/// measure on, so a year batch over 100k units spent three quarters of its time on the page faults of
-/// its 50 MB of results; huge pages take that from about 150 ms to a few.
+/// mappings (huge pages from 2 MiB), kept for reuse when released (detail::allocate_result). A fresh
+/// 4 KiB page costs about 12 us to fault in on the virtual machines we measure on, so a year batch
+/// over 100k units spent three quarters of its time on the page faults of its 50 MB of results; huge
+/// pages take that from about 150 ms to a few.
 template <class T>
 using ResultColumn = std::vector<T, detail::MappedAllocator<T>>;
 
