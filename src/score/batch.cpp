@@ -8,13 +8,16 @@
 // counter in it tells where the next run starts. Phase 2 takes differences of neighbouring slots: one
 // update per run into the per-unit tables. The unsorted tail is added row by row. Tombstones and
 // missing scores have the score byte 0xFF; filtered-out kinds, periods and guides are turned into
-// 0xFF, whose contribution counts the row and nothing else.
+// 0xFF, whose contribution counts the row and nothing else. The year pass splits by year as well,
+// which would make runs of about two rows; it adds every row into per-year lanes held in registers
+// instead (year_pass).
 //
 // The 128-bit sums use the GCC/Clang vector extension (plain SSE2 on x86-64, NEON on ARM).
 #include "rapport/score/batch.hpp"
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <numeric>
 
 #if defined(__SSE2__)
@@ -282,24 +285,101 @@ struct Acc {
   void add(const Sums& s) { n += s.n, sum += s.sum, sumsq += s.sumsq, promoters += s.promoters, detractors += s.detractors; }
 };
 
+bool bond_in(std::uint8_t mask, std::uint8_t bond) { return bond < 8 && ((mask >> bond) & 1u); }
+
+/// The unit each relationship's rows count for: its provider or recipient. With a bond filter,
+/// relationships of the other bonds count for a spare unit `spare` instead (the caller then clears
+/// their `had` entries); only then is the index's column copied.
+const std::uint32_t* targets_of(const BatchIndex& index, Role role, const Filter& filter, std::uint32_t spare,
+                                std::vector<std::uint32_t>& copy) {
+  const std::uint32_t* target = role == Role::provider ? index.providers().data() : index.recipients().data();
+  if ((filter.bonds & all_bonds) == all_bonds) return target;
+  copy.assign(target, target + index.relationship_bound());
+  for (std::size_t r = 0; r < copy.size(); ++r)
+    if (copy[r] != none32 && !bond_in(filter.bonds, index.bonds()[r])) copy[r] = spare;
+  return copy.data();
+}
+
 void check_scale(Scale s) {
   if (s.min >= s.max || s.max >= 255) throw ValidationError("a batch scale needs min < max <= 254");
 }
 
-bool bond_in(std::uint8_t mask, std::uint8_t bond) { return bond < 8 && ((mask >> bond) & 1u); }
 
-/// Fills the statistic columns of row i from integer sums.
-void fill_stats(ScoreColumns& c, std::size_t i, std::int64_t n, std::int64_t sum, std::int64_t sumsq, Scale scale) {
-  c.mean[i] = double(sum) / double(n);
-  c.sd[i] = std::sqrt(detail::variance_of(n, sum, sumsq));
-  c.mean_normalised[i] = scale.normalise(c.mean[i]);
+/// Two doubles in one register. Packed division and square root give the same IEEE results as
+/// scalar ones, at up to twice the throughput of the divider, which bounds the finishing loops
+/// (six divisions and two roots per unit with NPS).
+typedef double v2d __attribute__((vector_size(16)));
+typedef std::int64_t v2i __attribute__((vector_size(16)));
+inline v2d sqrt2(v2d x) {
+#if defined(__SSE2__)
+  return _mm_sqrt_pd(x);
+#else
+  return v2d{std::sqrt(x[0]), std::sqrt(x[1])};
+#endif
 }
-/// NPS and its standard error as nps_of_counts() defines them, for one row of the columns.
-void fill_nps(ScoreColumns& c, std::size_t i, std::int64_t p, std::int64_t pa, std::int64_t d) {
-  c.promoters[i] = p, c.passives[i] = pa, c.detractors[i] = d;
-  double n = double(p + pa + d), mean = double(p - d) / n;
-  c.nps[i] = 100.0 * mean;
-  c.nps_se[i] = 100.0 * std::sqrt(std::max(0.0, double(p + d) / n - mean * mean) / n);
+inline v2d load2(const double* p) {
+  v2d x;
+  std::memcpy(&x, p, sizeof x);
+  return x;
+}
+inline void store2(double* p, v2d x) { std::memcpy(p, &x, sizeof x); }
+
+/// The integer sums of one group (a unit, subtree or relationship).
+struct GroupSums {
+  std::int64_t n, sum, sumsq, promoters, passives, detractors;
+};
+
+/// Fills the statistic columns (mean, sd, normalised mean; with `nps` the NPS columns) of every row
+/// whose status is ok, from its integer sums `sums(i)`, with the formulas of stats() and
+/// nps_of_counts(). Rows go in blocks: a scalar loop gathers each block's operands, a packed loop
+/// does the divisions and roots. Other rows keep their zeros.
+template <class Sums>
+void fill_statistics(ScoreColumns& c, std::size_t rows, Scale scale, bool nps, Sums&& sums) {
+  constexpr std::size_t block = 256;
+  alignas(16) double n[block], sum[block], num[block], net[block], loud[block];
+  alignas(16) std::int64_t ok[block];
+  alignas(16) double mean[block], sd[block], normalised[block], score[block], se[block];
+  const v2d lo = {double(scale.min), double(scale.min)}, range = {double(scale.max - scale.min), double(scale.max - scale.min)};
+  const v2d zero = {0, 0}, hundred = {100, 100};
+  for (std::size_t first = 0; first < rows; first += block) {
+    const std::size_t m = std::min(block, rows - first);
+    for (std::size_t k = 0; k < m + 1 && k < block; ++k) {  // a spare row when m is odd
+      GroupSums g{0, 0, 0, 0, 0, 0};
+      const bool is_ok = k < m && c.status[first + k] == std::uint8_t(Status::ok);
+      if (is_ok) g = sums(first + k);
+      ok[k] = -std::int64_t(is_ok);
+      n[k] = is_ok ? double(g.n) : 1.0;
+      sum[k] = double(g.sum);
+      num[k] = detail::variance_numerator(g.n, g.sum, g.sumsq);
+      net[k] = double(g.promoters - g.detractors);  // NPS answers count +1 / 0 / -1
+      loud[k] = double(g.promoters + g.detractors);
+      if (nps && is_ok) {
+        const std::size_t i = first + k;
+        c.promoters[i] = g.promoters, c.passives[i] = g.passives, c.detractors[i] = g.detractors;
+      }
+    }
+    for (std::size_t k = 0; k < m; k += 2) {
+      const v2d nk = load2(n + k), mk = load2(sum + k) / nk;
+      store2(mean + k, mk);
+      store2(sd + k, sqrt2(load2(num + k) / (nk * nk)));
+      v2i okk;
+      std::memcpy(&okk, ok + k, sizeof okk);
+      store2(normalised + k, v2d(v2i((mk - lo) / range * hundred) & okk));
+      if (nps) {
+        const v2d a = load2(net + k) / nk;
+        const v2d v = load2(loud + k) / nk - a * a;
+        store2(score + k, hundred * a);
+        store2(se + k, hundred * sqrt2((v > zero ? v : zero) / nk));
+      }
+    }
+    std::memcpy(c.mean.data() + first, mean, m * sizeof(double));
+    std::memcpy(c.sd.data() + first, sd, m * sizeof(double));
+    std::memcpy(c.mean_normalised.data() + first, normalised, m * sizeof(double));
+    if (nps) {
+      std::memcpy(c.nps.data() + first, score, m * sizeof(double));
+      std::memcpy(c.nps_se.data() + first, se, m * sizeof(double));
+    }
+  }
 }
 
 ScoreColumns make_columns(std::size_t rows, bool nps) {
@@ -404,7 +484,7 @@ UnitPartial unit_partial(const Organisation& org, const BatchIndex& index, const
   std::uint8_t* had = p.had.data();
   const bool all_bonds_count = (filter.bonds & all_bonds) == all_bonds;
   Acc* a = acc.data();
-  // Captured by value, as in year_partial.
+  // Captured by value: by reference, every run reloaded each pointer through the closure.
   p.skipped_other_scale = run_sum_pass(org.conversations(), m, l, [a, target, bond, had, all_bonds_count, bonds = filter.bonds](std::uint32_t r, v2u d) {
     if (!all_bonds_count && !bond_in(bonds, bond[r])) return;
     a[target[r]].add(unpack(d));
@@ -438,10 +518,10 @@ ScoreColumns finish_units(const UnitPartial& p, const Organisation& org, const B
     c.respondents[u] = resp[u];
     Status s = detail::primary_status(p.n[u], resp[u], true, privacy);
     c.status[u] = std::uint8_t(s);
-    if (s != Status::ok) continue;
-    fill_stats(c, u, p.n[u], p.sum[u], p.sumsq[u], p.scale);
-    if (nps) fill_nps(c, u, p.promoters[u], p.passives[u], p.detractors[u]);
   }
+  fill_statistics(c, units, p.scale, nps, [&p](std::size_t u) {
+    return GroupSums{p.n[u], p.sum[u], p.sumsq[u], p.promoters[u], p.passives[u], p.detractors[u]};
+  });
   return c;
 }
 
@@ -496,10 +576,8 @@ ScoreColumns finish_subtrees(const UnitPartial& p, const Organisation& org, cons
     Status s = detail::primary_status(c.n[u], c.respondents[u], true, privacy);
     if (s == Status::ok && privacy.complementary) s = plan.subtree(UnitId{u});
     c.status[u] = std::uint8_t(s);
-    if (s != Status::ok) continue;
-    fill_stats(c, u, n[u], sum[u], sumsq[u], p.scale);
-    if (nps) fill_nps(c, u, pr[u], pa[u], de[u]);
   }
+  fill_statistics(c, units, p.scale, nps, [&](std::size_t u) { return GroupSums{n[u], sum[u], sumsq[u], pr[u], pa[u], de[u]}; });
   return c;
 }
 
@@ -528,15 +606,16 @@ ScoreColumns relationship_scores(const Organisation& org, const BatchIndex& inde
     if (bond_in(filter.bonds, bond[r])) acc[r].add(unpack(d));
   });
   for (std::size_t r = 0; r < rels; ++r) {
-    const Acc& x = acc[r];
-    if (!x.n) continue;
-    auto n = std::int64_t(x.n);
-    c.n[r] = n;
+    if (!acc[r].n) continue;
+    c.n[r] = std::int64_t(acc[r].n);
     c.respondents[r] = 1;
     c.status[r] = std::uint8_t(Status::ok);  // a named one-to-one score
-    fill_stats(c, r, n, std::int64_t(x.sum), std::int64_t(x.sumsq), options.scale);
-    if (nps) fill_nps(c, r, std::int64_t(x.promoters), n - std::int64_t(x.promoters + x.detractors), std::int64_t(x.detractors));
   }
+  fill_statistics(c, rels, options.scale, nps, [&acc](std::size_t r) {
+    const Acc& x = acc[r];
+    auto n = std::int64_t(x.n), p = std::int64_t(x.promoters), d = std::int64_t(x.detractors);
+    return GroupSums{n, std::int64_t(x.sum), std::int64_t(x.sumsq), p, n - p - d, d};
+  });
   return c;
 }
 
@@ -646,7 +725,8 @@ void YearPartial::merge(const YearPartial& o) {
 
 namespace {
 
-/// The year index of a date, by table: year[min(date - begin, length)], 0xFF outside the years.
+/// The year index of a date, by table: year[min(date - begin, length)]; `years` (a spare slot) outside
+/// the years.
 struct YearTable {
   std::vector<std::uint8_t> year;
   std::int32_t begin = 0;
@@ -654,7 +734,7 @@ struct YearTable {
   YearTable(int first_year, int last_year) {
     begin = Date::from_ymd(first_year, 1, 1).days;
     length = std::uint32_t(Date::from_ymd(last_year + 1, 1, 1).days - begin);
-    year.assign(length + 1, 0xFF);
+    year.assign(length + 1, std::uint8_t(last_year - first_year + 1));
     for (int y = first_year; y <= last_year; ++y)
       for (auto d = Date::from_ymd(y, 1, 1).days; d < Date::from_ymd(y + 1, 1, 1).days; ++d)
         year[std::size_t(d - begin)] = std::uint8_t(y - first_year);
@@ -665,59 +745,94 @@ struct YearTable {
   }
 };
 
-/// Packed per-row contributions for years, indexed by score byte: lane 0: rows | n << 12; lane 1:
-/// sum | sum of squares << 20. Rows outside the years form runs of their own, never passed on.
-std::vector<v2u> year_lut(Scale scale) {
-  std::vector<v2u> l(256, v2u{1, 0});
-  for (int x = scale.min; x <= scale.max && x < 255; ++x) {
-    std::uint64_t ux = std::uint64_t(x);
-    l[std::size_t(x)] = v2u{1u | 1u << 12, ux | (ux * ux) << 20};
-  }
-  return l;
+/// The partial's (unit, year) columns, and where a row of them starts.
+struct Cells {
+  std::int64_t *n, *sum, *sumsq;
+};
+
+/// A row's contribution to its year, packed in one 64-bit lane: n | sum << 12 | sum of squares << 32.
+/// Emptied at least every chunk_rows rows, so n < 2^12, sum < 2^20 and sum of squares < 2^28.
+inline std::uint64_t year_lane(std::uint64_t x) { return 1u | x << 12 | (x * x) << 32; }
+inline void add_lane(const Cells& c, std::size_t i, std::uint64_t v) {
+  c.n[i] += std::int64_t(v & 0xFFF), c.sum[i] += std::int64_t((v >> 12) & 0xFFFFF), c.sumsq[i] += std::int64_t(v >> 32);
 }
 
-/// As sum_pass, with runs split by year: sink(relationship, year index, packed sums).
-template <bool K, bool G, class Sink>
-std::int64_t year_pass(const ConversationTable& t, const Masks& m, const YearTable& yt, const std::vector<v2u>& l,
-                       Sink&& sink) {
+/// Empties the lanes into the unit's cells. Out of line, so that the pass keeps its lanes and
+/// pointers in registers.
+template <int W>
+[[gnu::noinline]] void add_lanes(const std::array<v2u, W>& acc, std::uint32_t unit, int years, const Cells& cells) {
+  if (unit == none32) return;  // a removed relationship, which has tombstones only
+  const std::size_t row = std::size_t(unit) * std::size_t(years);
+  for (int y = 0; y < years; ++y)
+    if (std::uint64_t v = acc[std::size_t(y / 2)][y % 2]) add_lane(cells, row + std::size_t(y), v);
+}
+
+/// The year pass. Every year has a 64-bit lane in W vectors held in registers (W = years / 2 rounded
+/// up to 1, 2, 3, 4, 8 or 16), and a row adds its contribution, found by (effective score byte, year)
+/// in a table, to all of them at once: zero in every lane but its year's. So there is no update per
+/// row or per run in memory, and no chain of loads and stores through a small table. The lanes are
+/// emptied into the target unit's cells when the unit changes (in the clustered part a unit's
+/// relationships usually follow one another, so about once per unit) and at the end of every chunk.
+/// A relationship's rows are contiguous there, so its year bits are gathered in a register and
+/// stored, not or-ed in. (The sum passes' way, runs split by relationship and year with one update
+/// each, made an update per two rows, as costly as the rows themselves.)
+template <int W, bool K, bool G>
+std::int64_t year_pass(const ConversationTable& t, const Masks& m, const YearTable& yt, Scale scale, int years,
+                       const std::uint32_t* target, std::uint32_t* had, const Cells& cells) {
   Effective<K, G, false> eff(m, t);
   const std::uint32_t* rel = t.relationships().data();
   const std::int32_t* date = t.dates().data();
-  const v2u* lut = l.data();
-  std::vector<v2u> end(chunk_rows);
-  std::vector<std::uint64_t> end_key(chunk_rows);  // each slot's key: phase 2 need not look the year up again
-  v2u* slot = end.data();
-  std::uint64_t* slot_key = end_key.data();
+  // By (effective score byte, year), in one table with a stride known at compile time (few
+  // registers are left in the loop): the row's contribution in its year's lane, and its year's bit.
+  // The year `years` stands for the dates outside the years and adds nothing.
+  constexpr std::size_t stride = 2 * W + 1;
+  struct Entry {
+    std::array<v2u, W> lanes;
+    std::uint64_t bit;
+  };
+  std::vector<Entry> lut(256 * stride, Entry{{}, 0});
+  for (int x = scale.min; x <= scale.max && x < 255; ++x)
+    for (int y = 0; y < years; ++y) {
+      Entry& e = lut[std::size_t(x) * stride + std::size_t(y)];
+      e.lanes[std::size_t(y / 2)][y % 2] = year_lane(std::uint64_t(x));
+      e.bit = std::uint64_t(1) << y;
+    }
+  const Entry* table = lut.data();
+  const std::uint8_t* year_of = yt.year.data();
+  const std::int32_t begin = yt.begin;
+  const std::uint32_t length = yt.length;
+  std::array<v2u, W> acc{};
+  auto flush = [&](std::uint32_t unit) {
+    const std::array<v2u, W> out = acc;  // a copy: acc itself stays in registers
+    add_lanes<W>(out, unit, years, cells);
+    acc = {};
+  };
   const std::size_t sorted = t.sorted_rows();
-  // The key of a row: its relationship and its year (0xFF outside the years), in one word.
-  auto key_of = [&](std::size_t i, std::uint32_t y) { return std::uint64_t(rel[i]) << 8 | y; };
+  std::uint32_t unit = sorted ? target[rel[0]] : none32, bits = 0;
   for (std::size_t lo = 0; lo < sorted; lo += chunk_rows) {
     const std::size_t hi = std::min(sorted, lo + chunk_rows);
-    v2u acc = {0, 0};
-    std::size_t j = 0;
-    std::uint64_t prev = key_of(lo, yt(date[lo]));
-#pragma GCC unroll 2
     for (std::size_t i = lo; i < hi; ++i) {
-      std::uint32_t y = yt(date[i]);
-      std::uint64_t key = key_of(i, y);
-      j += key != prev;
-      prev = key;
-      acc += lut[eff(i)];
-      slot[j] = acc;
-      slot_key[j] = key;
+      const std::uint32_t r = rel[i];
+      if (target[r] != unit) [[unlikely]] {
+        flush(unit);
+        unit = target[r];
+      }
+      const std::uint32_t off = std::uint32_t(date[i] - begin);
+      const Entry& e = table[eff(i) * stride + year_of[off < length ? off : length]];
+#pragma GCC unroll 16
+      for (int w = 0; w < W; ++w) acc[std::size_t(w)] += e.lanes[std::size_t(w)];
+      // No branch: a relationship's rows are few. (At i == 0, rel[i - 1] is not read: bits is 0.)
+      bits = (bits & -std::uint32_t(i > 0 && r == rel[i - 1])) | std::uint32_t(e.bit);
+      had[r] = bits;
     }
-    v2u before = {0, 0};
-    for (std::size_t k = 0; k <= j; ++k) {
-      v2u d = slot[k] - before;
-      before = slot[k];
-      const std::uint8_t y = std::uint8_t(slot_key[k]);
-      if (counted(d) && y != 0xFF) sink(std::uint32_t(slot_key[k] >> 8), y, d);
-    }
+    flush(unit);
   }
-  for (std::size_t i = sorted; i < t.rows(); ++i) {
-    std::uint32_t y = yt(date[i]);
-    v2u d = lut[eff(i)];
-    if (counted(d) && y != 0xFF) sink(rel[i], std::uint8_t(y), d);
+  for (std::size_t i = sorted; i < t.rows(); ++i) {  // the unsorted tail, row by row
+    const std::uint32_t y = yt(date[i]);
+    const Entry& e = table[eff(i) * stride + y];
+    if (!e.bit) continue;
+    add_lane(cells, std::size_t(target[rel[i]]) * std::size_t(years) + y, e.lanes[y / 2][y % 2]);
+    had[rel[i]] |= std::uint32_t(e.bit);
   }
   return eff.skipped;
 }
@@ -738,30 +853,27 @@ YearPartial year_partial(const Organisation& org, const BatchIndex& index, int f
   p.had_years.assign(index.relationship_bound(), 0);
   Masks m = make_masks(org, filter, options.scale);
   YearTable yt(first_year, last_year);
-  auto lut = year_lut(options.scale);
-  const std::uint32_t* target = options.role == Role::provider ? index.providers().data() : index.recipients().data();
-  const std::uint8_t* bond = index.bonds().data();
-  std::uint32_t* had = p.had_years.data();
-  // The sums of a (unit, year) cell side by side, so that a run updates one cache line, not one in
-  // each of three columns; copied into the partial's columns at the end.
-  struct Cell {
-    std::int64_t n, sum, sumsq;
-  };
-  ResultColumn<Cell> cell(cells);
-  Cell* c = cell.data();
-  const bool all_bonds_count = (filter.bonds & all_bonds) == all_bonds;
-  // Captured by value: by reference, every run reloaded each pointer through the closure.
-  auto sink = [target, bond, had, c, years, all_bonds_count, bonds = filter.bonds](std::uint32_t r, std::uint8_t y, v2u d) {
-    if (!all_bonds_count && !bond_in(bonds, bond[r])) return;
-    Cell& x = c[std::size_t(target[r]) * std::size_t(years) + y];
-    x.n += std::int64_t((d[0] >> 12) & field12), x.sum += std::int64_t(d[1] & 0xFFFFF), x.sumsq += std::int64_t(d[1] >> 20);
-    had[r] |= 1u << y;
-  };
+  std::vector<std::uint32_t> copy;
+  const std::uint32_t* target = targets_of(index, options.role, filter, std::uint32_t(units), copy);
+  // Updated once per unit and year at most (add_lanes), so straight into the partial's columns.
+  p.n.resize(cells + std::size_t(years)), p.sum.resize(cells + std::size_t(years)), p.sumsq.resize(cells + std::size_t(years));  // and the spare unit's
+  const Cells out{p.n.data(), p.sum.data(), p.sumsq.data()};
   const ConversationTable& t = org.conversations();
+  std::uint32_t* had = p.had_years.data();
   // filter.period is unset (the years are the period), so only the kind and guide variants occur.
-  p.skipped_other_scale = dispatch(m, [&]<bool K, bool G, bool>() { return year_pass<K, G>(t, m, yt, lut, sink); });
-  p.n.resize(cells), p.sum.resize(cells), p.sumsq.resize(cells);
-  for (std::size_t i = 0; i < cells; ++i) p.n[i] = c[i].n, p.sum[i] = c[i].sum, p.sumsq[i] = c[i].sumsq;
+  auto pass = [&]<int W>() {
+    return dispatch(m, [&]<bool K, bool G, bool>() { return year_pass<W, K, G>(t, m, yt, options.scale, years, target, had, out); });
+  };
+  const int w = (years + 1) / 2;
+  p.skipped_other_scale = w <= 1   ? pass.template operator()<1>()
+                          : w == 2 ? pass.template operator()<2>()
+                          : w == 3 ? pass.template operator()<3>()
+                          : w == 4 ? pass.template operator()<4>()
+                          : w <= 8 ? pass.template operator()<8>()
+                                   : pass.template operator()<16>();
+  for (std::size_t r = 0; r < copy.size(); ++r)
+    if (copy[r] == units) p.had_years[r] = 0;  // the dropped relationships'
+  p.n.resize(cells), p.sum.resize(cells), p.sumsq.resize(cells);  // without the spare unit
   return p;
 }
 
@@ -776,16 +888,18 @@ YearColumns finish_years(const YearPartial& p, const Organisation& org, const Ba
   c.first_year = p.first_year, c.last_year = p.last_year, c.skipped_other_scale = p.skipped_other_scale;
   const std::size_t rows = units * std::size_t(years);
   c.unit.resize(rows), c.year.resize(rows), c.status.assign(rows, std::uint8_t(Status::no_data));
-  c.n.assign(rows, 0), c.respondents.assign(rows, 0), c.mean.assign(rows, 0), c.sd.assign(rows, 0);
+  c.mean.assign(rows, 0), c.sd.assign(rows, 0);
   c.change_status.assign(rows, std::uint8_t(Status::no_data));
   c.delta.assign(rows, 0), c.delta_se.assign(rows, 0), c.has_se.assign(rows, 0);
-  auto resp = respondents_of(index, [&](std::size_t r) { return p.had_years[r]; }, p.role, units, years);
+  // Copied and moved in, not zeroed and then filled: the writes to these 32 MB of columns (at 100k
+  // units and five years) are most of this function's time.
+  c.n.assign(p.n.begin(), p.n.end());
+  c.respondents = respondents_of(index, [&](std::size_t r) { return p.had_years[r]; }, p.role, units, years);
   // Row by row in order (unit-major), through local pointers so the compiler keeps them in registers.
-  const std::int64_t *pn = p.n.data(), *ps = p.sum.data(), *pq = p.sumsq.data(), *pr = resp.data();
+  const std::int64_t *pn = p.n.data(), *ps = p.sum.data(), *pq = p.sumsq.data(), *pr = c.respondents.data();
   std::uint32_t* cu = c.unit.data();
   std::int32_t* cy = c.year.data();
   std::uint8_t *cs = c.status.data(), *ccs = c.change_status.data(), *chs = c.has_se.data();
-  std::int64_t *cn = c.n.data(), *cr = c.respondents.data();
   double *cm = c.mean.data(), *csd = c.sd.data(), *cd = c.delta.data(), *cse = c.delta_se.data();
   const std::int64_t k = privacy.min_group;
   // The change's standard error adds each year's sample variance over n, as trend() does; that is
@@ -795,8 +909,6 @@ YearColumns finish_years(const YearPartial& p, const Organisation& org, const Ba
     for (int y = 0; y < years; ++y, ++i) {
       cu[i] = std::uint32_t(u);
       cy[i] = p.first_year + y;
-      cn[i] = pn[i];
-      cr[i] = pr[i];
       Status st = pn[i] == 0 ? Status::no_data : pr[i] < k ? Status::suppressed : Status::ok;  // unit reports: primary only
       cs[i] = std::uint8_t(st);
       double now = 0;

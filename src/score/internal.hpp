@@ -121,18 +121,23 @@ inline void merge_ids(std::vector<std::uint32_t>& into, const std::vector<std::u
   into.swap(out);
 }
 
-/// Population variance of values with sum s and sum of squares q over n, from exact integers.
-inline double variance_of(std::int64_t n, std::int64_t s, std::int64_t q) {
+/// n² times the population variance of values with sum s and sum of squares q over n, that is
+/// n·q − s², computed exactly in integers and rounded once to double (0 when n <= 0).
+inline double variance_numerator(std::int64_t n, std::int64_t s, std::int64_t q) {
   if (n <= 0) return 0;
   constexpr std::int64_t small = std::int64_t(1) << 31;
   if (n < small && q >= 0 && q < small && s > -small && s < small) {
     // The same exact value in 64 bits (every realistic group), without the 128-bit conversion call.
     std::int64_t num = n * q - s * s;
-    return double(num < 0 ? 0 : num) / (double(n) * double(n));
+    return double(num < 0 ? 0 : num);
   }
-  __int128 num = __int128(n) * q - __int128(s) * s;  // n^2 * variance, exact
-  if (num < 0) num = 0;
-  return double(num) / (double(n) * double(n));
+  __int128 num = __int128(n) * q - __int128(s) * s;
+  return double(num < 0 ? 0 : num);
+}
+
+/// Population variance of values with sum s and sum of squares q over n, from exact integers.
+inline double variance_of(std::int64_t n, std::int64_t s, std::int64_t q) {
+  return n <= 0 ? 0 : variance_numerator(n, s, q) / (double(n) * double(n));
 }
 
 /// Years of [first, last] as periods; checks the range.
