@@ -808,7 +808,7 @@ std::int64_t year_pass(const ConversationTable& t, const Masks& m, const YearTab
     acc = {};
   };
   const std::size_t sorted = t.sorted_rows();
-  std::uint32_t unit = sorted ? target[rel[0]] : none32, bits = 0;
+  std::uint32_t unit = sorted ? target[rel[0]] : none32, prev = none32, bits = 0;
   for (std::size_t lo = 0; lo < sorted; lo += chunk_rows) {
     const std::size_t hi = std::min(sorted, lo + chunk_rows);
     for (std::size_t i = lo; i < hi; ++i) {
@@ -821,9 +821,9 @@ std::int64_t year_pass(const ConversationTable& t, const Masks& m, const YearTab
       const Entry& e = table[eff(i) * stride + year_of[off < length ? off : length]];
 #pragma GCC unroll 16
       for (int w = 0; w < W; ++w) acc[std::size_t(w)] += e.lanes[std::size_t(w)];
-      // No branch: a relationship's rows are few. (At i == 0, rel[i - 1] is not read: bits is 0.)
-      bits = (bits & -std::uint32_t(i > 0 && r == rel[i - 1])) | std::uint32_t(e.bit);
+      bits = (bits & -std::uint32_t(r == prev)) | std::uint32_t(e.bit);  // no branch: runs are short
       had[r] = bits;
+      prev = r;
     }
     flush(unit);
   }
