@@ -306,8 +306,7 @@ void check_scale(Scale s) {
 
 
 /// Two doubles in one register. Packed division and square root give the same IEEE results as
-/// scalar ones, at up to twice the throughput of the divider, which bounds the finishing loops
-/// (six divisions and two roots per unit with NPS).
+/// scalar ones.
 typedef double v2d __attribute__((vector_size(16)));
 typedef std::int64_t v2i __attribute__((vector_size(16)));
 inline v2d sqrt2(v2d x) {
@@ -745,7 +744,7 @@ struct YearTable {
   }
 };
 
-/// The partial's (unit, year) columns, and where a row of them starts.
+/// The year partial's columns, by unit * years + year.
 struct Cells {
   std::int64_t *n, *sum, *sumsq;
 };
