@@ -8,6 +8,7 @@
 /// mappings, aligned to and advised for transparent huge pages, and resize() leaves new elements
 /// default-initialised: every column is written right after it is sized (fresh mappings read as zero).
 #include <cstddef>
+#include <iterator>
 #include <new>
 #include <utility>
 #include <vector>
@@ -43,12 +44,21 @@ struct ColumnBlocks {
   static void release(void* p, std::size_t bytes) noexcept { release_column(p, bytes); }
 };
 
+/// An element constructed from it is default-initialised: a trivial type is left as the memory
+/// holds it. See assign_for_overwrite.
+struct ForOverwrite {};
+
 template <class T, class Blocks>
 struct BlockAllocator {
   using value_type = T;
   BlockAllocator() = default;
   template <class U>
   BlockAllocator(const BlockAllocator<U, Blocks>&) noexcept {}
+
+  template <class U>
+  void construct(U* p, ForOverwrite) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
 
   T* allocate(std::size_t n) {
     if (n > std::size_t(-1) / sizeof(T)) throw std::bad_array_new_length();
@@ -63,6 +73,31 @@ struct BlockAllocator {
 /// value-initialised as usual. Batch results use it.
 template <class T>
 using MappedAllocator = BlockAllocator<T, ResultBlocks>;
+
+/// Counts n ForOverwrite values, as a random-access range (for assign_for_overwrite).
+struct ForOverwriteIterator {
+  using iterator_category = std::random_access_iterator_tag;
+  using value_type = ForOverwrite;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const ForOverwrite*;
+  using reference = ForOverwrite;
+  std::size_t i;
+  ForOverwrite operator*() const { return {}; }
+  ForOverwriteIterator& operator++() { return ++i, *this; }
+  ForOverwriteIterator operator++(int) { return {i++}; }
+  ForOverwriteIterator& operator--() { return --i, *this; }
+  ForOverwriteIterator& operator+=(difference_type d) { return i += std::size_t(d), *this; }
+  difference_type operator-(const ForOverwriteIterator& o) const { return difference_type(i - o.i); }
+  bool operator==(const ForOverwriteIterator& o) const { return i == o.i; }
+};
+
+/// Makes `v` hold n elements that are not written (for trivial types: whatever the memory held), as
+/// assign(n, value) would but without the pass that writes the value: for a column the caller
+/// writes in full right after. resize() and assign() still value-initialise.
+template <class T, class Blocks>
+void assign_for_overwrite(std::vector<T, BlockAllocator<T, Blocks>>& v, std::size_t n) {
+  v = std::vector<T, BlockAllocator<T, Blocks>>(ForOverwriteIterator{0}, ForOverwriteIterator{n});  // constructs only
+}
 
 /// Large blocks in their own huge-page mappings (allocate_column), and default-initialises: a
 /// column's new elements are written before they are read, so resize() need not zero them first.
