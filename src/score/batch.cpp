@@ -685,28 +685,34 @@ LatestColumns latest_scores(const Organisation& org, const BatchIndex& index, co
     if (only && *only != g.scale) one_scale = false;
     only = g.scale;
   }
+  // Every column is sized without zeroing and written once, row by row, through local pointers (the
+  // compiler would otherwise reload each column's pointer after every store): writing 27 MB of
+  // columns twice at 1.25M relationships was a seventh of the call.
   LatestColumns c;
-  c.relationship.resize(rels);
-  std::iota(c.relationship.begin(), c.relationship.end(), 0u);
-  c.status.assign(rels, std::uint8_t(Status::no_data));
-  c.conversation.assign(rels, none32);
-  c.date.assign(rels, 0);
-  c.score.assign(rels, 0);
-  c.score_normalised.assign(rels, 0);
+  auto sized = [rels](auto&... column) { (rapport::detail::assign_for_overwrite(column, rels), ...); };
+  sized(c.relationship, c.status, c.conversation, c.date, c.score, c.score_normalised);
   const std::uint8_t* bond = index.bonds().data();
   const bool all_bonds_count = (filter.bonds & all_bonds) == all_bonds;
   const std::uint32_t* ids = t.ids().data();
   const std::int32_t* dates = t.dates().data();
   const std::uint8_t* score = t.scores().data();
   const std::uint32_t* guide = t.guides().data();
+  std::uint32_t *out_rel = c.relationship.data(), *out_id = c.conversation.data();
+  std::uint8_t *out_status = c.status.data(), *out_score = c.score.data();
+  std::int32_t* out_date = c.date.data();
+  double* out_norm = c.score_normalised.data();
   for (std::size_t r = 0; r < rels; ++r) {
     auto row = best[r];
-    if (row == none32 || (!all_bonds_count && !bond_in(filter.bonds, bond[r]))) continue;
-    c.status[r] = std::uint8_t(Status::ok);
-    c.conversation[r] = ids[row];
-    c.date[r] = dates[row];
-    c.score[r] = score[row];
-    c.score_normalised[r] = (one_scale && only ? *only : scales[guide[row]]).normalise(c.score[r]);
+    out_rel[r] = std::uint32_t(r);
+    if (row == none32 || (!all_bonds_count && !bond_in(filter.bonds, bond[r]))) {
+      out_status[r] = std::uint8_t(Status::no_data), out_id[r] = none32, out_date[r] = 0, out_score[r] = 0, out_norm[r] = 0;
+      continue;
+    }
+    out_status[r] = std::uint8_t(Status::ok);
+    out_id[r] = ids[row];
+    out_date[r] = dates[row];
+    out_score[r] = score[row];
+    out_norm[r] = (one_scale && only ? *only : scales[guide[row]]).normalise(score[row]);
   }
   return c;
 }

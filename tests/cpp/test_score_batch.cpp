@@ -153,16 +153,26 @@ TEST_CASE("batch latest score per relationship", "[score][batch]") {
   REQUIRE(org.conversations().sorted_rows() % 64 != 0);
   const std::uint8_t reviews = kind_bit(ConversationKind::customer_review) | kind_bit(ConversationKind::cooperation_review);
   for (Filter f : {Filter{}, Filter{Period::year(2023), all_kinds, all_bonds, {}}, Filter{{}, all_kinds, all_bonds, ro.five_point},
-                   Filter{{}, reviews, all_bonds, {}}}) {
+                   Filter{{}, reviews, all_bonds, {}}, Filter{{}, all_kinds, bond_bit(Bond::service), {}}}) {
     LatestColumns c = latest_scores(org, index, f);
     const ConversationTable& t = org.conversations();
+    REQUIRE(c.relationship.size() == index.relationship_bound());
+    for (std::size_t r = 0; r < c.relationship.size(); ++r) {  // every column of a row is written
+      CHECK(c.relationship[r] == r);
+      if (c.status[r] == std::uint8_t(Status::ok)) continue;
+      CHECK(c.status[r] == std::uint8_t(Status::no_data));
+      CHECK(c.conversation[r] == 0xFFFFFFFFu);
+      CHECK(c.date[r] == 0);
+      CHECK(c.score[r] == 0);
+      CHECK(c.score_normalised[r] == 0);
+    }
     for (const Relationship& r : org.relationships()) {
       std::optional<ConversationFacts> best;
       for (std::size_t row = 0; row < t.rows(); ++row) {
         if (!t.live(row) || t.relationships()[row] != r.id.value) continue;
         ConversationFacts x = t.facts(row);
         if (!x.score || (f.period && !f.period->contains(x.date)) || (f.guide && x.guide != *f.guide) ||
-            !(f.kinds & kind_bit(x.kind)))
+            !(f.kinds & kind_bit(x.kind)) || !(f.bonds & bond_bit(r.bond)))
           continue;
         if (!best || std::pair(x.date, x.id) > std::pair(best->date, best->id)) best = x;
       }
