@@ -18,8 +18,8 @@ RandomShape batch_shape() {
 }
 
 /// A random organisation whose conversation table has a clustered part, tombstones in it, and a tail.
-RandomOrg mixed_table(unsigned seed) {
-  RandomOrg ro(seed, batch_shape());
+RandomOrg mixed_table(unsigned seed, RandomShape shape = batch_shape()) {
+  RandomOrg ro(seed, shape);
   std::mt19937 rng(seed * 31);
   auto rows = ro.rows;
   std::shuffle(rows.begin(), rows.end(), rng);
@@ -144,16 +144,14 @@ TEST_CASE("batch recipient role: one respondent, so every aggregate with data is
   }
 }
 
-TEST_CASE("batch latest score per relationship", "[score][batch]") {
-  RandomOrg ro = mixed_table(6);
-  const Organisation& org = ro.org;
-  BatchIndex index(org);
+namespace {
+
+/// Every relationship's latest score against a scan of all its rows, for each filter.
+void check_latest(const Organisation& org, const BatchIndex& index, std::initializer_list<Filter> filters) {
   // The clustered part is read 64 rows at a time: several blocks, and rows left over after them.
   REQUIRE(org.conversations().sorted_rows() > 4 * 64);
   REQUIRE(org.conversations().sorted_rows() % 64 != 0);
-  const std::uint8_t reviews = kind_bit(ConversationKind::customer_review) | kind_bit(ConversationKind::cooperation_review);
-  for (Filter f : {Filter{}, Filter{Period::year(2023), all_kinds, all_bonds, {}}, Filter{{}, all_kinds, all_bonds, ro.five_point},
-                   Filter{{}, reviews, all_bonds, {}}, Filter{{}, all_kinds, bond_bit(Bond::service), {}}}) {
+  for (Filter f : filters) {
     LatestColumns c = latest_scores(org, index, f);
     const ConversationTable& t = org.conversations();
     REQUIRE(c.relationship.size() == index.relationship_bound());
@@ -184,6 +182,27 @@ TEST_CASE("batch latest score per relationship", "[score][batch]") {
       CHECK(int(c.score[r.id.value]) == *best->score);
       CHECK(c.score_normalised[r.id.value] == Approx(org.guide(best->guide).scale.normalise(*best->score)));
     }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("batch latest score per relationship", "[score][batch]") {
+  const std::uint8_t reviews = kind_bit(ConversationKind::customer_review) | kind_bit(ConversationKind::cooperation_review);
+  SECTION("guides on two scales") {
+    RandomOrg ro = mixed_table(6);
+    BatchIndex index(ro.org);
+    check_latest(ro.org, index, {Filter{}, Filter{Period::year(2023), all_kinds, all_bonds, {}},
+                                 Filter{{}, all_kinds, all_bonds, ro.five_point}, Filter{{}, reviews, all_bonds, {}},
+                                 Filter{{}, all_kinds, bond_bit(Bond::service), {}}});
+  }
+  SECTION("one scale, so the guide column is not read") {
+    RandomShape s = batch_shape();
+    s.five_point = 0;
+    RandomOrg ro = mixed_table(7, s);
+    BatchIndex index(ro.org);
+    check_latest(ro.org, index, {Filter{}, Filter{Period::year(2023), all_kinds, all_bonds, {}},
+                                 Filter{{}, all_kinds, bond_bit(Bond::service), {}}});
   }
 }
 

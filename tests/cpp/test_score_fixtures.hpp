@@ -43,6 +43,7 @@ struct RandomShape {
   int max_conversations = 3;
   int first_year = 2021, last_year = 2025;
   double scored = 0.9, self_assessed = 0.5;
+  double five_point = 0.15;  ///< share of conversations on a 1-5 guide; 0: no such guide, one scale
 };
 
 /// A random hierarchy of internal units with customers, cooperations, leadership and internal service.
@@ -64,7 +65,8 @@ struct RandomOrg {
   /// Builds units and relationships into `o` (same ids every time for the same seed).
   static void build(Organisation& o, std::mt19937& rng, const RandomShape& s, std::vector<UnitId>& internal,
                     std::vector<UnitId>& customers, GuideId& five) {
-    five = o.add_guide({"five", "Five point", ConversationKind::customer_review, Scale{1, 5}, {}});
+    five = s.five_point > 0 ? o.add_guide({"five", "Five point", ConversationKind::customer_review, Scale{1, 5}, {}})
+                            : customer_review_guide;
     auto pick = [&](int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng); };
     auto chance = [&](double p) { return std::uniform_real_distribution<double>(0, 1)(rng) < p; };
     for (int i = 0; i < s.internal_units; ++i) {
@@ -108,7 +110,7 @@ struct RandomOrg {
         row.kind = r.bond == Bond::cooperation ? ConversationKind::cooperation_review
                    : r.bond == Bond::leadership ? ConversationKind::employee_review
                                                  : ConversationKind::customer_review;
-        bool five = chance(0.15);
+        bool five = s.five_point > 0 && chance(s.five_point);
         row.guide = five ? five_point : customer_review_guide;
         int lo = five ? 1 : 0, hi = five ? 5 : 10;
         auto score = [&] { return lo + pick(hi - lo + 1); };
