@@ -44,18 +44,25 @@ void unit_labels(FrameBuilder& f, const Organisation& org, std::span<const std::
 
 /// The per-call columns live in the memory the core keeps for its results (sc::ResultColumn): fresh
 /// pages (about 12 us per 4 KiB on the VMs we measure on) were two fifths of latest_scores from Python.
-void relationship_labels(FrameBuilder& f, const Organisation& org, std::span<const std::uint32_t> ids, UnitTextCache& cache) {
+/// The ends and bonds come from the batch index's columns (none32 for an id that names no
+/// relationship), not from a lookup per row.
+void relationship_labels(FrameBuilder& f, const Organisation& org, std::span<const std::uint32_t> ids, UnitTextCache& cache,
+                         sc::BatchIndexCache& indexes) {
+  const auto index = indexes.get(org);
+  const auto provider = index->providers(), recipient = index->recipients();
+  const auto bonds = index->bonds();
   const std::size_t n = ids.size();
   sc::ResultColumn<std::int64_t> prov(n), reci(n);
   sc::ResultColumn<std::uint32_t> pu(n), ru(n);  // no unit: 0xFFFFFFFF, a None key
   sc::ResultColumn<std::int8_t> bond(n);
   sc::ResultColumn<std::uint8_t> missing(n);
   for (std::size_t i = 0; i < n; ++i) {
-    const Relationship* r = org.relationships().find(RelationshipId{ids[i]});
-    missing[i] = !r;
-    prov[i] = r ? r->provider.value : 0, reci[i] = r ? r->recipient.value : 0;
-    pu[i] = r ? r->provider.value : 0xFFFFFFFFu, ru[i] = r ? r->recipient.value : 0xFFFFFFFFu;
-    bond[i] = r ? std::int8_t(r->bond) : std::int8_t(-1);
+    const std::uint32_t id = ids[i];
+    const bool is = id < provider.size() && provider[id] != 0xFFFFFFFFu;
+    missing[i] = !is;
+    prov[i] = is ? provider[id] : 0, reci[i] = is ? recipient[id] : 0;
+    pu[i] = is ? provider[id] : 0xFFFFFFFFu, ru[i] = is ? recipient[id] : 0xFFFFFFFFu;
+    bond[i] = is ? std::int8_t(bonds[id]) : std::int8_t(-1);
   }
   UnitText keys(org, UnitText::key, &cache);
   // Each column its own mask: pandas writes a column's mask in place when a value is set.
@@ -80,7 +87,7 @@ py::object columns_frame(sc::ScoreColumns& c, py::handle owner, const PyOrgPtr& 
     }
   FrameBuilder f;
   read(*o, [&](const Organisation& org) {
-    if (relationships) relationship_labels(f, org, c.id, o->unit_text);
+    if (relationships) relationship_labels(f, org, c.id, o->unit_text, o->batch_index);
     else unit_labels(f, org, c.id, o->unit_text);
   });
   f.enums<sc::Status>("status", view_of(c.status, owner));
@@ -133,7 +140,7 @@ py::object latest_frame(sc::LatestColumns& c, py::handle owner, const PyOrgPtr& 
   }
   py::array missing = adopt_flags(sc::ResultColumn<std::uint8_t>(not_ok)), missing_too = adopt_flags(std::move(not_ok));  // one per column
   FrameBuilder f;
-  read(*o, [&](const Organisation& org) { relationship_labels(f, org, c.relationship, o->unit_text); });
+  read(*o, [&](const Organisation& org) { relationship_labels(f, org, c.relationship, o->unit_text, o->batch_index); });
   f.enums<sc::Status>("status", view_of(c.status, owner));
   f.dates("date", view_of(c.date, owner), missing);
   f.nullable_ints("conversation", view_of(c.conversation, owner), missing);
@@ -365,7 +372,7 @@ void init_batch(py::module_& s) {
     FrameBuilder f;
     f.ints(rels ? "relationship" : "unit", adopt(std::vector<std::uint32_t>(ids)));
     read(*o, [&](const Organisation& org) {
-      if (rels) relationship_labels(f, org, ids, o->unit_text);
+      if (rels) relationship_labels(f, org, ids, o->unit_text, o->batch_index);
       else unit_labels(f, org, ids, o->unit_text);
     });
     f.enums<sc::Status>("status", adopt(std::move(st)));

@@ -327,6 +327,7 @@ def test_batch_label_columns(shop: rapport.Organisation) -> None:
         for rid, row in rels.iterrows():
             assert frame.loc[rid, "provider_key"] == key_of[row["provider"]]
             assert frame.loc[rid, "recipient_key"] == key_of[row["recipient"]]
+            assert frame.loc[rid, "bond"] == row["bond"]
         assert frame.loc[gone.id, "provider_key"] is None and pd.isna(frame.loc[gone.id, "provider"])
         provided = frame[frame["provider_key"] == "a-longer-key"]["provider_key"]
         assert len(provided) == 2 and provided.iloc[0] is provided.iloc[1]
