@@ -288,17 +288,35 @@ struct Acc {
 bool bond_in(std::uint8_t mask, std::uint8_t bond) { return bond < 8 && ((mask >> bond) & 1u); }
 
 /// The unit each relationship's rows count for: its provider or recipient. With a bond filter,
-/// relationships of the other bonds count for a spare unit `spare` instead (the caller then clears
-/// their `had` entries); only then is the index's column copied.
-const std::uint32_t* targets_of(const BatchIndex& index, Role role, const Filter& filter, std::uint32_t spare,
-                                std::vector<std::uint32_t>& copy) {
-  const std::uint32_t* target = role == Role::provider ? index.providers().data() : index.recipients().data();
-  if ((filter.bonds & all_bonds) == all_bonds) return target;
-  copy.assign(target, target + index.relationship_bound());
-  for (std::size_t r = 0; r < copy.size(); ++r)
-    if (copy[r] != none32 && !bond_in(filter.bonds, index.bonds()[r])) copy[r] = spare;
-  return copy.data();
-}
+/// relationships of the other bonds count for a spare unit instead (so the passes need no bond check
+/// per run), and clear_dropped() then clears their marks; only then is the index's column copied.
+class Targets {
+ public:
+  Targets(const BatchIndex& index, Role role, const Filter& filter, std::uint32_t spare) : spare_(spare) {
+    base_ = role == Role::provider ? index.providers().data() : index.recipients().data();
+    if ((filter.bonds & all_bonds) == all_bonds) return;
+    copy_.assign(base_, base_ + index.relationship_bound());
+    for (std::size_t r = 0; r < copy_.size(); ++r)
+      if (copy_[r] != none32 && !bond_in(filter.bonds, index.bonds()[r])) copy_[r] = spare;
+    base_ = copy_.data();
+  }
+  Targets(const Targets&) = delete;  // base_ may point into copy_
+  Targets& operator=(const Targets&) = delete;
+
+  /// By relationship id: none32 for a removed relationship, whose rows never count.
+  const std::uint32_t* units() const { return base_; }
+  /// Clears the per-relationship marks (`had`) of the relationships the bond filter dropped.
+  template <class Marks>
+  void clear_dropped(Marks& marks) const {
+    for (std::size_t r = 0; r < copy_.size(); ++r)
+      if (copy_[r] == spare_) marks[r] = 0;
+  }
+
+ private:
+  const std::uint32_t* base_;
+  std::vector<std::uint32_t> copy_;
+  std::uint32_t spare_;
+};
 
 void check_scale(Scale s) {
   if (s.min >= s.max || s.max >= 255) throw ValidationError("a batch scale needs min < max <= 254");
@@ -477,18 +495,17 @@ UnitPartial unit_partial(const Organisation& org, const BatchIndex& index, const
   p.had.assign(index.relationship_bound(), 0);
   Masks m = make_masks(org, filter, options.scale);
   SumLut l = sum_lut(options.scale, options.preset);
-  ResultColumn<Acc> acc(units);
-  const std::uint32_t* target = options.role == Role::provider ? index.providers().data() : index.recipients().data();
-  const std::uint8_t* bond = index.bonds().data();
+  ResultColumn<Acc> acc(units + 1);  // and the spare unit's, for relationships of other bonds
+  const Targets targets(index, options.role, filter, std::uint32_t(units));
+  const std::uint32_t* target = targets.units();
   std::uint8_t* had = p.had.data();
-  const bool all_bonds_count = (filter.bonds & all_bonds) == all_bonds;
   Acc* a = acc.data();
   // Captured by value: by reference, every run reloaded each pointer through the closure.
-  p.skipped_other_scale = run_sum_pass(org.conversations(), m, l, [a, target, bond, had, all_bonds_count, bonds = filter.bonds](std::uint32_t r, v2u d) {
-    if (!all_bonds_count && !bond_in(bonds, bond[r])) return;
-    a[target[r]].add(unpack(d));
+  p.skipped_other_scale = run_sum_pass(org.conversations(), m, l, [a, target, had](std::uint32_t r, v2u d) {
+    a[target[r]].add(unpack(d));  // none32 only for a removed relationship, whose rows never count
     had[r] = 1;
   });
+  targets.clear_dropped(p.had);
   p.n.resize(units), p.sum.resize(units), p.sumsq.resize(units);
   p.promoters.resize(units), p.passives.resize(units), p.detractors.resize(units);
   for (std::size_t u = 0; u < units; ++u) {
@@ -872,8 +889,8 @@ YearPartial year_partial(const Organisation& org, const BatchIndex& index, int f
   p.had_years.assign(index.relationship_bound(), 0);
   Masks m = make_masks(org, filter, options.scale);
   YearTable yt(first_year, last_year);
-  std::vector<std::uint32_t> copy;
-  const std::uint32_t* target = targets_of(index, options.role, filter, std::uint32_t(units), copy);
+  const Targets targets(index, options.role, filter, std::uint32_t(units));
+  const std::uint32_t* target = targets.units();
   // Updated once per unit and year at most (add_lanes), so straight into the partial's columns.
   p.n.resize(cells + std::size_t(years)), p.sum.resize(cells + std::size_t(years)), p.sumsq.resize(cells + std::size_t(years));  // and the spare unit's
   const Cells out{p.n.data(), p.sum.data(), p.sumsq.data()};
@@ -890,8 +907,7 @@ YearPartial year_partial(const Organisation& org, const BatchIndex& index, int f
                           : w == 4 ? pass.template operator()<4>()
                           : w <= 8 ? pass.template operator()<8>()
                                    : pass.template operator()<16>();
-  for (std::size_t r = 0; r < copy.size(); ++r)
-    if (copy[r] == units) p.had_years[r] = 0;  // the dropped relationships'
+  targets.clear_dropped(p.had_years);
   p.n.resize(cells), p.sum.resize(cells), p.sumsq.resize(cells);  // without the spare unit
   return p;
 }
