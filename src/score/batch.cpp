@@ -672,9 +672,13 @@ void latest_pass(const ConversationTable& t, const Masks& m, const LatestOut& ou
   const std::uint32_t* id = t.ids().data();
   const std::uint8_t* score = t.scores().data();
   const std::uint32_t* guide = t.guides().data();
-  auto take = [&](std::uint32_t r, std::size_t row) {
-    out.id[r] = id[row], out.date[r] = date[row], out.score[r] = score[row];
-    if (out.guide) out.guide[r] = guide[row];
+  // Local copies: a byte store may alias anything, so the compiler reloaded out's pointers after each.
+  std::uint32_t *const out_id = out.id, *const out_guide = out.guide;
+  std::int32_t* const out_date = out.date;
+  std::uint8_t* const out_score = out.score;
+  auto take = [=](std::uint32_t r, std::size_t row) {
+    out_id[r] = id[row], out_date[r] = date[row], out_score[r] = score[row];
+    if (out_guide) out_guide[r] = guide[row];
   };
   const std::size_t sorted = t.sorted_rows();
   std::size_t i = 0;
@@ -694,7 +698,7 @@ void latest_pass(const ConversationTable& t, const Masks& m, const LatestOut& ou
   for (std::size_t i = sorted; i < t.rows(); ++i) {
     if (eff(i) == 0xFF) continue;
     const std::uint32_t r = rel[i];
-    if (out.id[r] == none32 || std::pair(date[i], id[i]) > std::pair(out.date[r], out.id[r])) take(r, i);
+    if (out_id[r] == none32 || std::pair(date[i], id[i]) > std::pair(out_date[r], out_id[r])) take(r, i);
   }
 }
 
