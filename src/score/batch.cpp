@@ -89,6 +89,13 @@ using detail::none32;
 /// Two 64-bit lanes added with one instruction.
 typedef std::uint64_t v2u __attribute__((vector_size(16)));
 
+/// Sizes each result column to n elements without writing them (detail::assign_for_overwrite), for
+/// columns the caller then writes in full.
+template <class... Columns>
+void size_for_overwrite(std::size_t n, Columns&... columns) {
+  (rapport::detail::assign_for_overwrite(columns, n), ...);
+}
+
 // ---------------------------------------------------------------------------------- lookup tables
 
 /// Turns a row into its effective score byte: 0xFF when it does not count.
@@ -722,12 +729,11 @@ LatestColumns latest_scores(const Organisation& org, const BatchIndex& index, co
   // (writing 27 MB of columns twice at 1.25M relationships was a seventh of the call). The pass's
   // columns have a spare entry at the end, dropped after.
   LatestColumns c;
-  auto sized = [](std::size_t n, auto&... column) { (rapport::detail::assign_for_overwrite(column, n), ...); };
-  sized(rels, c.relationship, c.status, c.score_normalised);
-  sized(rels + 1, c.date, c.score);
+  size_for_overwrite(rels, c.relationship, c.status, c.score_normalised);
+  size_for_overwrite(rels + 1, c.date, c.score);
   c.conversation.assign(rels + 1, none32);
   ResultColumn<std::uint32_t> guides;
-  if (!one_scale) rapport::detail::assign_for_overwrite(guides, rels + 1);
+  if (!one_scale) size_for_overwrite(rels + 1, guides);
   const LatestOut out{c.conversation.data(), one_scale ? nullptr : guides.data(), c.date.data(), c.score.data()};
   dispatch(m, [&]<bool K, bool G, bool P>() { latest_pass<K, G, P>(t, m, out, std::uint32_t(rels)); });
   c.conversation.resize(rels), c.date.resize(rels), c.score.resize(rels);
@@ -931,8 +937,7 @@ YearColumns finish_years(const YearPartial& p, const Organisation& org, const Ba
   // Not zeroed before they are filled, row by row below, and n and the respondents copied and moved
   // in: the writes to these 32 MB of columns (at 100k units and five years) are most of this
   // function's time.
-  auto sized = [rows](auto&... column) { (rapport::detail::assign_for_overwrite(column, rows), ...); };
-  sized(c.unit, c.year, c.status, c.change_status, c.mean, c.sd, c.delta, c.delta_se, c.has_se);
+  size_for_overwrite(rows, c.unit, c.year, c.status, c.change_status, c.mean, c.sd, c.delta, c.delta_se, c.has_se);
   c.n.assign(p.n.begin(), p.n.end());
   c.respondents = respondents_of(index, [&](std::size_t r) { return p.had_years[r]; }, p.role, units, years);
   // Row by row in order (unit-major), through local pointers so the compiler keeps them in registers.
