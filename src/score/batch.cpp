@@ -25,6 +25,7 @@
 #endif
 
 #include "internal.hpp"
+#include "vector_pass.hpp"
 
 namespace rapport::score {
 
@@ -67,6 +68,16 @@ BatchIndex::BatchIndex(const Organisation& org) : org_(&org), relationships_vers
       i = j;
     }
   }
+  auto segment_ends = [n = std::uint32_t(bound)](const std::vector<std::uint32_t>& unit) {
+    std::vector<std::uint32_t> end(n);
+    for (std::uint32_t r = n, e = n; r-- > 0;) {
+      if (r + 1 < n && unit[r + 1] != unit[r]) e = r + 1;
+      end[r] = e;
+    }
+    return end;
+  };
+  provider_segment_end_ = segment_ends(provider_);
+  recipient_segment_end_ = segment_ends(recipient_);
 }
 
 bool BatchIndex::valid_for(const Organisation& org) const {
@@ -287,10 +298,10 @@ std::int64_t run_sum_pass(const ConversationTable& t, const Masks& m, const SumL
 }
 
 /// Per-target integer sums, array-of-structs so one run touches one cache line.
-struct Acc {
-  std::uint64_t n = 0, sum = 0, sumsq = 0, promoters = 0, detractors = 0;
-  void add(const Sums& s) { n += s.n, sum += s.sum, sumsq += s.sumsq, promoters += s.promoters, detractors += s.detractors; }
-};
+using Acc = detail::UnitSums;
+inline void add(Acc& a, const Sums& s) {
+  a.n += s.n, a.sum += s.sum, a.sumsq += s.sumsq, a.promoters += s.promoters, a.detractors += s.detractors;
+}
 
 bool bond_in(std::uint8_t mask, std::uint8_t bond) { return bond < 8 && ((mask >> bond) & 1u); }
 
@@ -508,10 +519,29 @@ UnitPartial unit_partial(const Organisation& org, const BatchIndex& index, const
   std::uint8_t* had = p.had.data();
   Acc* a = acc.data();
   // Captured by value: by reference, every run reloaded each pointer through the closure.
-  p.skipped_other_scale = run_sum_pass(org.conversations(), m, l, [a, target, had](std::uint32_t r, v2u d) {
-    a[target[r]].add(unpack(d));  // none32 only for a removed relationship, whose rows never count
+  auto sink = [a, target, had](std::uint32_t r, v2u d) {
+    add(a[target[r]], unpack(d));  // none32 only for a removed relationship, whose rows never count
     had[r] = 1;
-  });
+  };
+  const ConversationTable& t = org.conversations();
+  const bool plain = !m.need_kind && m.guide.empty() && !m.period && (filter.bonds & all_bonds) == all_bonds;
+  if (plain && options.scale.max <= 15 && detail::vector_passes()) {
+    detail::ScoreTables tables;
+    for (int x = options.scale.min; x <= options.scale.max; ++x) {
+      const Sums s = unpack(l.e[std::size_t(x)]);
+      const auto i = std::size_t(x);
+      tables.value[i] = std::uint8_t(s.sum), tables.square[i] = std::uint8_t(s.sumsq);
+      tables.promoter[i] = std::uint8_t(s.promoters), tables.detractor[i] = std::uint8_t(s.detractors);
+    }
+    const auto segment_end = options.role == Role::provider ? index.provider_segment_ends() : index.recipient_segment_ends();
+    detail::unit_pass_avx512(t.relationships().data(), t.scores().data(), t.sorted_rows(), target,
+                             segment_end.data(), tables, a, had);
+    const std::uint32_t* rel = t.relationships().data();
+    for (std::size_t i = t.sorted_rows(); i < t.rows(); ++i)  // the unsorted tail
+      if (v2u d = l.e[t.scores()[i]]; counted(d)) sink(rel[i], d);
+  } else {
+    p.skipped_other_scale = run_sum_pass(t, m, l, sink);
+  }
   targets.clear_dropped(p.had);
   p.n.resize(units), p.sum.resize(units), p.sumsq.resize(units);
   p.promoters.resize(units), p.passives.resize(units), p.detractors.resize(units);
@@ -626,7 +656,7 @@ ScoreColumns relationship_scores(const Organisation& org, const BatchIndex& inde
   const bool nps = options.scale.is_nps();
   ScoreColumns c = make_columns(rels, nps);
   c.skipped_other_scale = run_sum_pass(org.conversations(), m, l, [&](std::uint32_t r, v2u d) {
-    if (bond_in(filter.bonds, bond[r])) acc[r].add(unpack(d));
+    if (bond_in(filter.bonds, bond[r])) add(acc[r], unpack(d));
   });
   for (std::size_t r = 0; r < rels; ++r) {
     if (!acc[r].n) continue;

@@ -2,6 +2,8 @@
 // computed on a random split of the data merge into exactly the whole.
 #include "test_score_fixtures.hpp"
 
+#include "../../src/score/vector_pass.hpp"
+
 using namespace rapport;
 using namespace rapport::score;
 using namespace score_test;
@@ -141,6 +143,60 @@ TEST_CASE("batch recipient role: one respondent, so every aggregate with data is
   for (std::size_t u = 0; u < c.n.size(); ++u) {
     CHECK(c.status[u] == std::uint8_t(c.n[u] ? Status::suppressed : Status::no_data));
     CHECK(c.respondents[u] == (c.n[u] ? 1 : 0));
+  }
+}
+
+namespace {
+
+/// Switches the vector passes off for one scope.
+struct PortablePasses {
+  PortablePasses() { score::detail::set_vector_passes(false); }
+  ~PortablePasses() { score::detail::set_vector_passes(true); }
+};
+
+}  // namespace
+
+TEST_CASE("the vector unit pass gives the portable pass's partial exactly", "[score][batch]") {
+  if (!score::detail::vector_passes()) WARN("this CPU has no AVX-512: only the portable pass runs");
+  for (unsigned seed : {11u, 12u, 13u}) {
+    for (auto [runs, scored] : {std::pair{3, 0.9}, std::pair{40, 0.9}, std::pair{40, 0.3}}) {
+      RandomShape shape = batch_shape();
+      shape.five_point = 0;  // one scale: the vector pass's case
+      shape.max_conversations = runs, shape.scored = scored;
+      RandomOrg ro = mixed_table(seed, shape);
+      Organisation& org = ro.org;
+      // A removed relationship whose tombstones stay in the clustered part.
+      const ConversationTable& t = org.conversations();
+      const std::uint32_t gone = t.relationships()[t.sorted_rows() / 3];
+      std::vector<ConversationId> ids;
+      for (std::size_t row = 0; row < t.rows(); ++row)
+        if (t.live(row) && t.relationships()[row] == gone) ids.push_back(ConversationId{t.ids()[row]});
+      for (ConversationId id : ids) org.remove_conversation(id);
+      org.remove_relationship(RelationshipId{gone});
+      REQUIRE(t.sorted_rows() % 64 != 0);
+      BatchIndex index(org);
+      for (Role role : {Role::provider, Role::recipient}) {
+        INFO("seed " << seed << ", runs up to " << runs << ", scored " << scored << ", role " << int(role));
+        BatchOptions bo;
+        bo.role = role;
+        UnitPartial vector = unit_partial(org, index, {}, bo), portable;
+        {
+          PortablePasses off;
+          portable = unit_partial(org, index, {}, bo);
+        }
+        CHECK(vector == portable);
+        std::int64_t rows = 0;
+        for (auto n : vector.n) rows += n;
+        CHECK(rows == satisfaction_state(org, Scope::organisation(), {}).n());
+        if (role != Role::provider) continue;
+        Options o;
+        o.privacy.min_group = 3;
+        bo.privacy = o.privacy;
+        ScoreColumns units = unit_scores(org, index, {}, bo);
+        for (const Unit& u : org.units())
+          check_same(units, u.id.value, nps_or_none(org, Scope::of(u.id), {}, o), satisfaction(org, Scope::of(u.id), {}, o));
+      }
+    }
   }
 }
 
