@@ -364,55 +364,63 @@ struct GroupSums {
   std::int64_t n, sum, sumsq, promoters, passives, detractors;
 };
 
+/// The packed part of fill_statistics, two groups at a time.
+void statistics_portable(detail::StatisticsBlock& b, std::size_t m, double lo_, double range_, bool nps) {
+  const v2d lo = {lo_, lo_}, range = {range_, range_};
+  const v2d zero = {0, 0}, hundred = {100, 100};
+  for (std::size_t k = 0; k < m; k += 2) {
+    const v2d nk = load2(b.n + k), mk = load2(b.sum + k) / nk;
+    store2(b.mean + k, mk);
+    store2(b.sd + k, sqrt2(load2(b.num + k) / (nk * nk)));
+    v2i okk;
+    std::memcpy(&okk, b.ok + k, sizeof okk);
+    store2(b.normalised + k, v2d(v2i((mk - lo) / range * hundred) & okk));
+    if (nps) {
+      const v2d a = load2(b.net + k) / nk;
+      const v2d v = load2(b.loud + k) / nk - a * a;
+      store2(b.score + k, hundred * a);
+      store2(b.se + k, hundred * sqrt2((v > zero ? v : zero) / nk));
+    }
+  }
+}
+
 /// Fills the statistic columns (mean, sd, normalised mean; with `nps` the NPS columns) of every row
 /// whose status is ok, from its integer sums `sums(i)`, with the formulas of stats() and
 /// nps_of_counts(). Rows go in blocks: a scalar loop gathers each block's operands, a packed loop
-/// does the divisions and roots. Other rows keep their zeros.
+/// (in AVX-512 where the CPU has it, with the same IEEE results) does the divisions and roots. Other
+/// rows keep their zeros.
 template <class Sums>
 void fill_statistics(ScoreColumns& c, std::size_t rows, Scale scale, bool nps, Sums&& sums) {
-  constexpr std::size_t block = 256;
-  alignas(16) double n[block], sum[block], num[block], net[block], loud[block];
-  alignas(16) std::int64_t ok[block];
-  alignas(16) double mean[block], sd[block], normalised[block], score[block], se[block];
-  const v2d lo = {double(scale.min), double(scale.min)}, range = {double(scale.max - scale.min), double(scale.max - scale.min)};
-  const v2d zero = {0, 0}, hundred = {100, 100};
+  constexpr std::size_t block = detail::StatisticsBlock::size;
+  detail::StatisticsBlock b;
+  const bool vector = detail::vector_passes();
   for (std::size_t first = 0; first < rows; first += block) {
     const std::size_t m = std::min(block, rows - first);
-    for (std::size_t k = 0; k < m + 1 && k < block; ++k) {  // a spare row when m is odd
+    for (std::size_t k = 0; k < (m + 7) / 8 * 8; ++k) {  // spare rows up to a multiple of 8
       GroupSums g{0, 0, 0, 0, 0, 0};
       const bool is_ok = k < m && c.status[first + k] == std::uint8_t(Status::ok);
       if (is_ok) g = sums(first + k);
-      ok[k] = -std::int64_t(is_ok);
-      n[k] = is_ok ? double(g.n) : 1.0;
-      sum[k] = double(g.sum);
-      num[k] = detail::variance_numerator(g.n, g.sum, g.sumsq);
-      net[k] = double(g.promoters - g.detractors);  // NPS answers count +1 / 0 / -1
-      loud[k] = double(g.promoters + g.detractors);
+      b.ok[k] = -std::int64_t(is_ok);
+      b.n[k] = is_ok ? double(g.n) : 1.0;
+      b.sum[k] = double(g.sum);
+      b.num[k] = detail::variance_numerator(g.n, g.sum, g.sumsq);
+      b.net[k] = double(g.promoters - g.detractors);  // NPS answers count +1 / 0 / -1
+      b.loud[k] = double(g.promoters + g.detractors);
       if (nps && is_ok) {
         const std::size_t i = first + k;
         c.promoters[i] = g.promoters, c.passives[i] = g.passives, c.detractors[i] = g.detractors;
       }
     }
-    for (std::size_t k = 0; k < m; k += 2) {
-      const v2d nk = load2(n + k), mk = load2(sum + k) / nk;
-      store2(mean + k, mk);
-      store2(sd + k, sqrt2(load2(num + k) / (nk * nk)));
-      v2i okk;
-      std::memcpy(&okk, ok + k, sizeof okk);
-      store2(normalised + k, v2d(v2i((mk - lo) / range * hundred) & okk));
-      if (nps) {
-        const v2d a = load2(net + k) / nk;
-        const v2d v = load2(loud + k) / nk - a * a;
-        store2(score + k, hundred * a);
-        store2(se + k, hundred * sqrt2((v > zero ? v : zero) / nk));
-      }
-    }
-    std::memcpy(c.mean.data() + first, mean, m * sizeof(double));
-    std::memcpy(c.sd.data() + first, sd, m * sizeof(double));
-    std::memcpy(c.mean_normalised.data() + first, normalised, m * sizeof(double));
+    if (vector)
+      detail::statistics_avx512(b, m, double(scale.min), double(scale.max - scale.min), nps);
+    else
+      statistics_portable(b, m, double(scale.min), double(scale.max - scale.min), nps);
+    std::memcpy(c.mean.data() + first, b.mean, m * sizeof(double));
+    std::memcpy(c.sd.data() + first, b.sd, m * sizeof(double));
+    std::memcpy(c.mean_normalised.data() + first, b.normalised, m * sizeof(double));
     if (nps) {
-      std::memcpy(c.nps.data() + first, score, m * sizeof(double));
-      std::memcpy(c.nps_se.data() + first, se, m * sizeof(double));
+      std::memcpy(c.nps.data() + first, b.score, m * sizeof(double));
+      std::memcpy(c.nps_se.data() + first, b.se, m * sizeof(double));
     }
   }
 }
@@ -431,6 +439,12 @@ ScoreColumns make_columns(std::size_t rows, bool nps) {
   return c;
 }
 
+/// One slot's marks, a byte per relationship (bit 0).
+struct ByteMarks {
+  const std::uint8_t* bytes;
+  std::uint32_t operator()(std::size_t r) const { return bytes[r]; }
+};
+
 /// Distinct respondents per (unit, slot) from per-relationship bit sets (bit y: had data in slot y):
 /// relationships with data in the role, less the repeats of a (provider, recipient) pair. One sweep over
 /// the relationships, without data-dependent branches for the common single-slot case.
@@ -447,8 +461,14 @@ ResultColumn<std::int64_t> respondents_of(const BatchIndex& index, Bits&& bits, 
       for (std::uint32_t b = bits(r); b; b &= b - 1) resp[at(recipient[r], __builtin_ctz(b))] = 1;
     return resp;
   }
-  if (slots == 1) {
-    for (std::size_t r = 0; r < rels; ++r) resp[provider[r] == none32 ? 0 : provider[r]] += bits(r) & 1u;
+  if constexpr (requires { bits.bytes; }) {  // one slot, as bytes
+    if (detail::vector_passes()) {
+      const auto units_indexed = std::uint32_t(std::min(units, index.provided_offsets().size() - 1));
+      detail::count_marks_avx512(bits.bytes, index.provided_offsets().data(), index.provided_members().data(),
+                                 units_indexed, resp.data());
+    } else {
+      for (std::size_t r = 0; r < rels; ++r) resp[provider[r] == none32 ? 0 : provider[r]] += bits(r) & 1u;
+    }
   } else {
     // Unit by unit over its provided relationships. Each relationship's bit set is spread into bytes
     // (one table lookup per 8 slots) and added to byte counters in registers, emptied into the row
@@ -564,7 +584,7 @@ ScoreColumns finish_units(const UnitPartial& p, const Organisation& org, const B
   const bool nps = p.scale.is_nps();
   ScoreColumns c = make_columns(units, nps);
   c.skipped_other_scale = p.skipped_other_scale;
-  auto resp = respondents_of(index, [&](std::size_t r) { return std::uint32_t(p.had[r]); }, p.role, units, 1);
+  auto resp = respondents_of(index, ByteMarks{p.had.data()}, p.role, units, 1);
   // Unit reports are never withheld to protect another group (privacy.hpp): primary suppression only.
   for (std::size_t u = 0; u < units; ++u) {
     c.n[u] = p.n[u];

@@ -178,11 +178,53 @@ void unit_pass_avx512(const std::uint32_t* rel, const std::uint8_t* score, std::
   write_marks();
 }
 
+void count_marks_avx512(const std::uint8_t* marks, const std::uint32_t* offsets, const std::uint32_t* members,
+                        std::uint32_t units, std::int64_t* counts) {
+  const __m512i bit0 = _mm512_set1_epi8(1);
+  for (std::uint32_t u = 0; u < units; ++u) {
+    const std::uint32_t lo = offsets[u], hi = offsets[u + 1];
+    if (lo == hi) continue;
+    const std::uint32_t first = members[lo];
+    std::uint64_t c = 0;
+    if (members[hi - 1] - first == hi - lo - 1) {  // consecutive ids, the usual case
+      for (std::uint32_t k = 0; k < hi - lo; k += 64) {  // once, but for more than 64 relationships
+        const std::uint32_t n = hi - lo - k < 64 ? hi - lo - k : 64;
+        const __mmask64 in = n == 64 ? ~__mmask64(0) : (__mmask64(1) << n) - 1;
+        c += popcount(_mm512_mask_test_epi8_mask(in, _mm512_maskz_loadu_epi8(in, marks + first + k), bit0));
+      }
+    } else {
+      for (std::uint32_t k = lo; k < hi; ++k) c += marks[members[k]] & 1u;
+    }
+    counts[u] += std::int64_t(c);
+  }
+}
+
+void statistics_avx512(StatisticsBlock& b, std::size_t m, double lo_, double range_, bool nps) {
+  const __m512d lo = _mm512_set1_pd(lo_), range = _mm512_set1_pd(range_);
+  const __m512d zero = _mm512_setzero_pd(), hundred = _mm512_set1_pd(100);
+  for (std::size_t k = 0; k < m; k += 8) {
+    const __m512d n = _mm512_load_pd(b.n + k), mean = _mm512_div_pd(_mm512_load_pd(b.sum + k), n);
+    _mm512_store_pd(b.mean + k, mean);
+    _mm512_store_pd(b.sd + k, _mm512_sqrt_pd(_mm512_div_pd(_mm512_load_pd(b.num + k), _mm512_mul_pd(n, n))));
+    const __m512d normalised = _mm512_mul_pd(_mm512_div_pd(_mm512_sub_pd(mean, lo), range), hundred);
+    _mm512_store_pd(b.normalised + k, _mm512_castsi512_pd(_mm512_and_si512(_mm512_castpd_si512(normalised),
+                                                                           _mm512_load_si512(b.ok + k))));
+    if (nps) {
+      const __m512d a = _mm512_div_pd(_mm512_load_pd(b.net + k), n);
+      const __m512d v = _mm512_sub_pd(_mm512_div_pd(_mm512_load_pd(b.loud + k), n), _mm512_mul_pd(a, a));
+      _mm512_store_pd(b.score + k, _mm512_mul_pd(hundred, a));
+      _mm512_store_pd(b.se + k, _mm512_mul_pd(hundred, _mm512_sqrt_pd(_mm512_div_pd(_mm512_max_pd(v, zero), n))));
+    }
+  }
+}
+
 #pragma GCC diagnostic pop
 #pragma GCC pop_options
 #else
 void unit_pass_avx512(const std::uint32_t*, const std::uint8_t*, std::size_t, const std::uint32_t*, const std::uint32_t*,
                       const ScoreTables&, UnitSums*, std::uint8_t*) {}
+void count_marks_avx512(const std::uint8_t*, const std::uint32_t*, const std::uint32_t*, std::uint32_t, std::int64_t*) {}
+void statistics_avx512(StatisticsBlock&, std::size_t, double, double, bool) {}
 #endif
 
 }  // namespace rapport::score::detail

@@ -19,6 +19,15 @@ struct ScoreTables {
   std::array<std::uint8_t, 16> value{}, square{}, promoter{}, detractor{};
 };
 
+/// Operands and results of the divisions and roots of up to `size` groups' statistics (batch.cpp's
+/// fill_statistics): n is 1 and ok is 0 for rows without data, ok is all ones otherwise.
+struct StatisticsBlock {
+  static constexpr std::size_t size = 256;
+  alignas(64) double n[size], sum[size], num[size], net[size], loud[size];
+  alignas(64) std::int64_t ok[size];
+  alignas(64) double mean[size], sd[size], normalised[size], score[size], se[size];
+};
+
 /// True when the CPU has AVX-512 (F and BW) and set_vector_passes(false) was not called.
 bool vector_passes();
 /// For tests: switches the vector passes off (or back on, where the CPU has them).
@@ -32,5 +41,15 @@ void set_vector_passes(bool on);
 void unit_pass_avx512(const std::uint32_t* rel, const std::uint8_t* score, std::size_t rows,
                       const std::uint32_t* target, const std::uint32_t* segment_end, const ScoreTables& tables,
                       UnitSums* sums, std::uint8_t* had);
+
+/// Adds to counts[u], for each of `units` units, the number of its relationships whose mark has bit 0
+/// set: those of unit u are members[offsets[u] .. offsets[u + 1]) (BatchIndex::provided_members).
+void count_marks_avx512(const std::uint8_t* marks, const std::uint32_t* offsets, const std::uint32_t* members,
+                        std::uint32_t units, std::int64_t* counts);
+
+/// mean = sum / n, sd = sqrt(num / (n n)), normalised = (mean - lo) / range * 100 where ok; with
+/// `nps`, score = 100 net / n and se = 100 sqrt(max(loud / n - (net / n)^2, 0) / n); for rows
+/// [0, m rounded up to 8). The same operations as the portable loop, so the same IEEE results.
+void statistics_avx512(StatisticsBlock& b, std::size_t m, double lo, double range, bool nps);
 
 }  // namespace rapport::score::detail

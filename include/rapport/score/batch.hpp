@@ -122,6 +122,7 @@ struct ScoreColumns {
   ResultColumn<std::int64_t> promoters, passives, detractors;  ///< empty unless the scale is 0-10
   ResultColumn<double> nps, nps_se;                            ///< empty unless the scale is 0-10
   std::int64_t skipped_other_scale = 0;
+  friend bool operator==(const ScoreColumns&, const ScoreColumns&) = default;
 };
 
 UnitPartial unit_partial(const Organisation& org, const BatchIndex& index, const Filter& filter = {},
