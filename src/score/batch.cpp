@@ -340,6 +340,23 @@ void check_scale(Scale s) {
   if (s.min >= s.max || s.max >= 255) throw ValidationError("a batch scale needs min < max <= 254");
 }
 
+/// No filter but on the guides' one scale: every row with a score counts. The vector passes' case.
+bool plain(const Masks& m, const Filter& filter) {
+  return !m.need_kind && m.guide.empty() && !m.period && (filter.bonds & all_bonds) == all_bonds;
+}
+
+/// The vector passes' tables, for a scale within 0-15.
+detail::ScoreTables score_tables(Scale scale, const SumLut& l) {
+  detail::ScoreTables tables;
+  for (int x = scale.min; x <= scale.max && x < 16; ++x) {
+    const Sums s = unpack(l.e[std::size_t(x)]);
+    const auto i = std::size_t(x);
+    tables.value[i] = std::uint8_t(s.sum), tables.square[i] = std::uint8_t(s.sumsq);
+    tables.promoter[i] = std::uint8_t(s.promoters), tables.detractor[i] = std::uint8_t(s.detractors);
+  }
+  return tables;
+}
+
 
 /// Two doubles in one register. Packed division and square root give the same IEEE results as
 /// scalar ones.
@@ -550,18 +567,10 @@ UnitPartial unit_partial(const Organisation& org, const BatchIndex& index, const
     had[r] = 1;
   };
   const ConversationTable& t = org.conversations();
-  const bool plain = !m.need_kind && m.guide.empty() && !m.period && (filter.bonds & all_bonds) == all_bonds;
-  if (plain && options.scale.max <= 15 && detail::vector_passes()) {
-    detail::ScoreTables tables;
-    for (int x = options.scale.min; x <= options.scale.max; ++x) {
-      const Sums s = unpack(l.e[std::size_t(x)]);
-      const auto i = std::size_t(x);
-      tables.value[i] = std::uint8_t(s.sum), tables.square[i] = std::uint8_t(s.sumsq);
-      tables.promoter[i] = std::uint8_t(s.promoters), tables.detractor[i] = std::uint8_t(s.detractors);
-    }
+  if (plain(m, filter) && options.scale.max <= 15 && detail::vector_passes()) {
     const auto segment_end = options.role == Role::provider ? index.provider_segment_ends() : index.recipient_segment_ends();
     detail::unit_pass_avx512(t.relationships().data(), t.scores().data(), t.sorted_rows(), target,
-                             segment_end.data(), tables, a, had);
+                             segment_end.data(), score_tables(options.scale, l), a, had);
     const std::uint32_t* rel = t.relationships().data();
     for (std::size_t i = t.sorted_rows(); i < t.rows(); ++i)  // the unsorted tail
       if (v2u d = l.e[t.scores()[i]]; counted(d)) sink(rel[i], d);
@@ -879,7 +888,7 @@ template <int W>
 /// each, made an update per two rows, as costly as the rows themselves.)
 template <int W, bool K, bool G>
 std::int64_t year_pass(const ConversationTable& t, const Masks& m, const YearTable& yt, Scale scale, int years,
-                       const std::uint32_t* target, std::uint32_t* had, const Cells& cells) {
+                       const std::uint32_t* target, std::uint32_t* had, const Cells& cells, bool tail_only) {
   Effective<K, G, false> eff(m, t);
   const std::uint32_t* rel = t.relationships().data();
   const std::int32_t* date = t.dates().data();
@@ -910,7 +919,7 @@ std::int64_t year_pass(const ConversationTable& t, const Masks& m, const YearTab
   };
   const std::size_t sorted = t.sorted_rows();
   std::uint32_t unit = sorted ? target[rel[0]] : none32, prev = none32, bits = 0;
-  for (std::size_t lo = 0; lo < sorted; lo += chunk_rows) {
+  for (std::size_t lo = 0; lo < (tail_only ? 0 : sorted); lo += chunk_rows) {
     const std::size_t hi = std::min(sorted, lo + chunk_rows);
     for (std::size_t i = lo; i < hi; ++i) {
       const std::uint32_t r = rel[i];
@@ -962,8 +971,19 @@ YearPartial year_partial(const Organisation& org, const BatchIndex& index, int f
   const ConversationTable& t = org.conversations();
   std::uint32_t* had = p.had_years.data();
   // filter.period is unset (the years are the period), so only the kind and guide variants occur.
+  const bool vector = plain(m, filter) && options.scale.max <= 15 && years <= 8 && detail::vector_passes();
+  if (vector) {
+    std::vector<std::int32_t> starts;
+    for (int y = first_year; y <= last_year + 1; ++y) starts.push_back(Date::from_ymd(y, 1, 1).days);
+    const auto segment_end = options.role == Role::provider ? index.provider_segment_ends() : index.recipient_segment_ends();
+    detail::year_pass_avx512(t.relationships().data(), t.scores().data(), t.dates().data(), t.sorted_rows(), target,
+                             segment_end.data(), score_tables(options.scale, sum_lut(options.scale, options.preset)),
+                             starts.data(), years, {out.n, out.sum, out.sumsq}, had);
+  }
   auto pass = [&]<int W>() {
-    return dispatch(m, [&]<bool K, bool G, bool>() { return year_pass<W, K, G>(t, m, yt, options.scale, years, target, had, out); });
+    return dispatch(m, [&]<bool K, bool G, bool>() {
+      return year_pass<W, K, G>(t, m, yt, options.scale, years, target, had, out, vector);
+    });
   };
   const int w = (years + 1) / 2;
   p.skipped_other_scale = w <= 1   ? pass.template operator()<1>()

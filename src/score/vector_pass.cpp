@@ -45,7 +45,8 @@ void set_vector_passes(bool on) { vector_on.store(on && cpu_has_avx512(), std::m
 #pragma GCC push_options
 #pragma GCC target("avx512f,avx512bw,popcnt")
 #pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // GCC 12's own _mm512_reduce_add_epi64
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // in GCC 12's own intrinsics (an undefined
+#pragma GCC diagnostic ignored "-Wuninitialized"       // first operand, on purpose)
 
 namespace {
 
@@ -58,10 +59,103 @@ inline __m512i broadcast16(const void* table) {
 
 inline std::uint64_t popcount(std::uint64_t x) { return std::uint64_t(__builtin_popcountll(x)); }
 
-/// The running sums of the current unit, in 64-bit lanes.
-struct Lanes {
-  __m512i value, square, promoter, detractor;
-  std::uint64_t n;
+/// Up to 64 rows of the clustered part: relationship lanes, score bytes (0xFF past the end), and as
+/// bit masks the rows in the table, those that end a run and those that count.
+struct Block {
+  std::size_t first;
+  __m512i rel[4], score;
+  std::uint64_t in, ends, counted;
+};
+
+inline Block read_block(const std::uint32_t* rel, const std::uint8_t* score, std::size_t i, std::size_t rows) {
+  const __m512i none = _mm512_set1_epi32(-1), missing = _mm512_set1_epi8(-1);
+  Block b;
+  b.first = i;
+  b.ends = 0;
+  if (i + 64 < rows) {  // plain loads but for the last block
+    // The hardware prefetcher alone left the pass waiting on these loads for half its time.
+    for (int q = 0; q < 4; ++q) _mm_prefetch(reinterpret_cast<const char*>(rel + i + 512 + 16 * q), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(score + i + 512), _MM_HINT_T0);
+    b.in = ~std::uint64_t(0);
+    for (int q = 0; q < 4; ++q) {
+      b.rel[q] = _mm512_loadu_si512(rel + i + 16 * q);
+      const __m512i next = _mm512_loadu_si512(rel + i + 1 + 16 * q);
+      b.ends |= std::uint64_t(_mm512_cmpneq_epu32_mask(b.rel[q], next)) << (16 * q);
+    }
+    b.score = _mm512_loadu_si512(score + i);
+  } else {
+    const std::size_t valid = rows - i;
+    b.in = valid == 64 ? ~std::uint64_t(0) : (std::uint64_t(1) << valid) - 1;
+    const std::uint64_t has_next = b.in >> 1;
+    for (int q = 0; q < 4; ++q) {
+      b.rel[q] = _mm512_mask_loadu_epi32(none, __mmask16(b.in >> (16 * q)), rel + i + 16 * q);
+      const __m512i next = _mm512_mask_loadu_epi32(none, __mmask16(has_next >> (16 * q)), rel + i + 1 + 16 * q);
+      b.ends |= std::uint64_t(_mm512_cmpneq_epu32_mask(b.rel[q], next)) << (16 * q);
+    }
+    b.score = _mm512_mask_loadu_epi8(missing, b.in, score + i);
+  }
+  b.counted = _mm512_cmpneq_epi8_mask(b.score, missing);
+  return b;
+}
+
+/// Where runs start, block after block.
+struct RunStarts {
+  std::uint64_t carry = 1;  // row 0 starts a run
+  std::uint64_t operator()(std::uint64_t ends) {
+    const std::uint64_t starts = ends << 1 | carry;
+    carry = ends >> 63;
+    return starts;
+  }
+};
+
+/// Bit k: a row of `generate` in row k's run, up to row k. The recurrence had[k] = generate[k] |
+/// (!start[k] & had[k - 1]) is a carry chain (propagate = not a start), so one 64-bit addition
+/// computes it; `carry` takes it from one block to the next.
+inline std::uint64_t segmented_or(std::uint64_t generate, std::uint64_t starts, unsigned char& carry) {
+  const std::uint64_t a = generate | (~starts & ~generate);
+  unsigned long long total;
+  const unsigned char out = _addcarry_u64(carry, a, generate, &total);
+  const std::uint64_t bits = (a ^ generate ^ total) >> 1 | std::uint64_t(out) << 63;
+  carry = out;
+  return bits;
+}
+
+/// Splits blocks at the ends of units. A unit's rows are consecutive and end at the first row whose
+/// relationship reaches its segment end: one comparison for a whole block, usually.
+struct UnitWalk {
+  const std::uint32_t *rel, *target, *segment_end;
+  std::uint32_t unit, limit;
+
+  UnitWalk(const std::uint32_t* r, const std::uint32_t* t, const std::uint32_t* e)
+      : rel(r), target(t), segment_end(e), unit(t[r[0]]), limit(e[r[0]]) {}
+
+  /// Calls add(rows) for each part of the block in one unit, and flush(unit) when a unit ends.
+  template <class Add, class Flush>
+  void operator()(const Block& b, Add&& add, Flush&& flush) {
+    const std::size_t last = b.first + 63 - std::size_t(__builtin_clzll(b.in));
+    if (rel[last] < limit) {
+      add(b.in);
+      return;
+    }
+    std::uint64_t rest = b.in;
+    for (;;) {
+      const __m512i l = _mm512_set1_epi32(int(limit));
+      std::uint64_t beyond = 0;
+      for (int q = 0; q < 4; ++q) beyond |= std::uint64_t(_mm512_cmpge_epu32_mask(b.rel[q], l)) << (16 * q);
+      beyond &= rest;
+      if (!beyond) {
+        add(rest);
+        return;
+      }
+      const unsigned k = unsigned(__builtin_ctzll(beyond));
+      const std::uint64_t before = rest & ((std::uint64_t(1) << k) - 1);
+      if (before) add(before);
+      flush(unit);
+      const std::uint32_t rk = rel[b.first + k];
+      unit = target[rk], limit = segment_end[rk];
+      rest &= ~before;
+    }
+  }
 };
 
 }  // namespace
@@ -70,30 +164,13 @@ void unit_pass_avx512(const std::uint32_t* rel, const std::uint8_t* score, std::
                       const std::uint32_t* target, const std::uint32_t* segment_end, const ScoreTables& tables,
                       UnitSums* sums, std::uint8_t* had) {
   if (rows == 0) return;
-  const __m512i none = _mm512_set1_epi32(-1), missing = _mm512_set1_epi8(-1), zero = _mm512_setzero_si512();
+  const __m512i missing = _mm512_set1_epi8(-1), zero = _mm512_setzero_si512();
   const __m512i high_bit = _mm512_set1_epi32(int(0x80000000u));
   const __m512i t_value = broadcast16(&tables.value), t_square = broadcast16(&tables.square);
   const __m512i t_promoter = broadcast16(&tables.promoter), t_detractor = broadcast16(&tables.detractor);
-  Lanes acc{zero, zero, zero, zero, 0};
-  // Rows outside `counted` hold 0xFF in s, whose lookups give 0.
-  auto add = [&](__m512i s, std::uint64_t counted) {
-    acc.n += popcount(counted);
-    acc.value = _mm512_add_epi64(acc.value, _mm512_sad_epu8(_mm512_shuffle_epi8(t_value, s), zero));
-    acc.square = _mm512_add_epi64(acc.square, _mm512_sad_epu8(_mm512_shuffle_epi8(t_square, s), zero));
-    acc.promoter = _mm512_add_epi64(acc.promoter, _mm512_sad_epu8(_mm512_shuffle_epi8(t_promoter, s), zero));
-    acc.detractor = _mm512_add_epi64(acc.detractor, _mm512_sad_epu8(_mm512_shuffle_epi8(t_detractor, s), zero));
-  };
-  auto flush = [&](std::uint32_t unit) {
-    if (unit != none32) {
-      UnitSums& u = sums[unit];
-      u.n += acc.n;
-      u.sum += std::uint64_t(_mm512_reduce_add_epi64(acc.value));
-      u.sumsq += std::uint64_t(_mm512_reduce_add_epi64(acc.square));
-      u.promoters += std::uint64_t(_mm512_reduce_add_epi64(acc.promoter));
-      u.detractors += std::uint64_t(_mm512_reduce_add_epi64(acc.detractor));
-    }
-    acc = Lanes{zero, zero, zero, zero, 0};
-  };
+  // The current unit's sums, in 64-bit lanes.
+  __m512i value = zero, square = zero, promoter = zero, detractor = zero;
+  std::uint64_t n = 0;
   // Marks: relationship id, with the top bit set when the run had a counted row.
   alignas(64) std::uint32_t marks[mark_buffer + 64];
   std::size_t marked = 0;
@@ -101,81 +178,135 @@ void unit_pass_avx512(const std::uint32_t* rel, const std::uint8_t* score, std::
     for (std::size_t k = 0; k < marked; ++k) had[marks[k] & 0x7FFFFFFFu] = std::uint8_t(marks[k] >> 31);
     marked = 0;
   };
-
-  std::uint32_t unit = target[rel[0]], limit = segment_end[rel[0]];
-  std::uint64_t starts_carry = 1;  // row 0 starts a run
-  unsigned char had_carry = 0;     // the run going on at the block's start had a counted row
-  for (std::size_t i = 0; i < rows; i += 64) {
-    const std::size_t valid = rows - i < 64 ? rows - i : 64;
-    const std::uint64_t in = valid == 64 ? ~std::uint64_t(0) : (std::uint64_t(1) << valid) - 1;
-    const std::uint64_t has_next = in >> 1 | (i + 64 < rows ? std::uint64_t(1) << 63 : 0);
-    __m512i r[4], s;
-    std::uint64_t ends = 0;
-    if (i + 64 < rows) {  // plain loads but for the last block
-      _mm_prefetch(reinterpret_cast<const char*>(rel + i + 512), _MM_HINT_T0);
-      _mm_prefetch(reinterpret_cast<const char*>(rel + i + 528), _MM_HINT_T0);
-      _mm_prefetch(reinterpret_cast<const char*>(rel + i + 544), _MM_HINT_T0);
-      _mm_prefetch(reinterpret_cast<const char*>(rel + i + 560), _MM_HINT_T0);
-      _mm_prefetch(reinterpret_cast<const char*>(score + i + 512), _MM_HINT_T0);
-      for (int q = 0; q < 4; ++q) {
-        r[q] = _mm512_loadu_si512(rel + i + 16 * q);
-        const __m512i next = _mm512_loadu_si512(rel + i + 1 + 16 * q);
-        ends |= std::uint64_t(_mm512_cmpneq_epu32_mask(r[q], next)) << (16 * q);
-      }
-      s = _mm512_loadu_si512(score + i);
-    } else {
-      for (int q = 0; q < 4; ++q) {
-        r[q] = _mm512_mask_loadu_epi32(none, __mmask16(in >> (16 * q)), rel + i + 16 * q);
-        const __m512i next = _mm512_mask_loadu_epi32(none, __mmask16(has_next >> (16 * q)), rel + i + 1 + 16 * q);
-        ends |= std::uint64_t(_mm512_cmpneq_epu32_mask(r[q], next)) << (16 * q);
-      }
-      s = _mm512_mask_loadu_epi8(missing, in, score + i);
+  auto flush = [&](std::uint32_t unit) {
+    if (unit != none32) {
+      UnitSums& u = sums[unit];
+      u.n += n;
+      u.sum += std::uint64_t(_mm512_reduce_add_epi64(value));
+      u.sumsq += std::uint64_t(_mm512_reduce_add_epi64(square));
+      u.promoters += std::uint64_t(_mm512_reduce_add_epi64(promoter));
+      u.detractors += std::uint64_t(_mm512_reduce_add_epi64(detractor));
     }
-    const std::uint64_t counted = _mm512_cmpneq_epi8_mask(s, missing);
-
-    // had[k]: a counted row in row k's run up to k. The recurrence had[k] = counted[k] |
-    // (!start[k] & had[k - 1]) is a carry chain: generate = counted, propagate = not a start.
-    const std::uint64_t starts = ends << 1 | starts_carry;
-    starts_carry = ends >> 63;
-    const std::uint64_t propagate = ~starts & ~counted, a = counted | propagate;
-    unsigned long long total;
-    const unsigned char carry_out = _addcarry_u64(had_carry, a, counted, &total);
-    const std::uint64_t had_bits = (a ^ counted ^ total) >> 1 | std::uint64_t(carry_out) << 63;
-    had_carry = carry_out;
+    value = square = promoter = detractor = zero, n = 0;
+  };
+  UnitWalk walk(rel, target, segment_end);
+  RunStarts run_starts;
+  unsigned char had_carry = 0;
+  for (std::size_t i = 0; i < rows; i += 64) {
+    const Block b = read_block(rel, score, i, rows);
+    const std::uint64_t had_bits = segmented_or(b.counted, run_starts(b.ends), had_carry);
     for (int q = 0; q < 4; ++q) {
-      const __mmask16 e = __mmask16(ends >> (16 * q));
-      const __m512i v = _mm512_mask_or_epi32(r[q], __mmask16(had_bits >> (16 * q)), r[q], high_bit);
+      const __mmask16 e = __mmask16(b.ends >> (16 * q));
+      const __m512i v = _mm512_mask_or_epi32(b.rel[q], __mmask16(had_bits >> (16 * q)), b.rel[q], high_bit);
       _mm512_storeu_si512(marks + marked, _mm512_maskz_compress_epi32(e, v));
       marked += popcount(e);
     }
     if (marked >= mark_buffer) write_marks();
-
-    // The unit's rows: usually the whole block.
-    if (rel[i + valid - 1] < limit) {
-      add(s, counted);
-      continue;
-    }
-    std::uint64_t rest = in;
-    for (;;) {
-      const __m512i l = _mm512_set1_epi32(int(limit));
-      std::uint64_t beyond = 0;
-      for (int q = 0; q < 4; ++q) beyond |= std::uint64_t(_mm512_cmpge_epu32_mask(r[q], l)) << (16 * q);
-      beyond &= rest;
-      if (!beyond) {
-        add(_mm512_mask_mov_epi8(missing, rest, s), counted & rest);
-        break;
-      }
-      const unsigned k = unsigned(__builtin_ctzll(beyond));
-      const std::uint64_t before = rest & ((std::uint64_t(1) << k) - 1);
-      add(_mm512_mask_mov_epi8(missing, before, s), counted & before);
-      flush(unit);
-      const std::uint32_t rk = rel[i + k];
-      unit = target[rk], limit = segment_end[rk];
-      rest &= ~before;
-    }
+    // Rows outside `part` become 0xFF, whose lookups give 0.
+    walk(b, [&](std::uint64_t part) {
+      const __m512i s = _mm512_mask_mov_epi8(missing, part, b.score);
+      n += popcount(b.counted & part);
+      value = _mm512_add_epi64(value, _mm512_sad_epu8(_mm512_shuffle_epi8(t_value, s), zero));
+      square = _mm512_add_epi64(square, _mm512_sad_epu8(_mm512_shuffle_epi8(t_square, s), zero));
+      promoter = _mm512_add_epi64(promoter, _mm512_sad_epu8(_mm512_shuffle_epi8(t_promoter, s), zero));
+      detractor = _mm512_add_epi64(detractor, _mm512_sad_epu8(_mm512_shuffle_epi8(t_detractor, s), zero));
+    }, flush);
   }
-  flush(unit);
+  flush(walk.unit);
   write_marks();
+}
+
+namespace {
+
+/// The year pass for Y years: per year, the sums in 64-bit lanes and the run's year bit by
+/// segmented_or; a row's year from Y + 1 date comparisons.
+template <int Y>
+void year_pass(const std::uint32_t* rel, const std::uint8_t* score, const std::int32_t* date, std::size_t rows,
+               const std::uint32_t* target, const std::uint32_t* segment_end, const ScoreTables& tables,
+               const std::int32_t* year_starts, const YearCells& cells, std::uint32_t* had) {
+  const __m512i zero = _mm512_setzero_si512();
+  const __m512i t_value = broadcast16(&tables.value), t_square = broadcast16(&tables.square);
+  __m512i start[Y + 1], bit[Y];
+  for (int y = 0; y <= Y; ++y) start[y] = _mm512_set1_epi32(year_starts[y]);
+  for (int y = 0; y < Y; ++y) bit[y] = _mm512_set1_epi32(1 << y);
+  __m512i value[Y], square[Y];
+  std::uint64_t n[Y];
+  for (int y = 0; y < Y; ++y) value[y] = square[y] = zero, n[y] = 0;
+  alignas(64) std::uint32_t ids[mark_buffer + 64], years[mark_buffer + 64];
+  std::size_t marked = 0;
+  auto write_marks = [&] {
+    for (std::size_t k = 0; k < marked; ++k) had[ids[k]] = years[k];
+    marked = 0;
+  };
+  auto flush = [&](std::uint32_t unit) {
+    if (unit != none32) {
+      const std::size_t row = std::size_t(unit) * Y;
+      for (int y = 0; y < Y; ++y) {
+        if (!n[y]) continue;
+        cells.n[row + std::size_t(y)] += std::int64_t(n[y]);
+        cells.sum[row + std::size_t(y)] += _mm512_reduce_add_epi64(value[y]);
+        cells.sumsq[row + std::size_t(y)] += _mm512_reduce_add_epi64(square[y]);
+      }
+    }
+    for (int y = 0; y < Y; ++y) value[y] = square[y] = zero, n[y] = 0;
+  };
+  UnitWalk walk(rel, target, segment_end);
+  RunStarts run_starts;
+  unsigned char carry[Y] = {};
+  for (std::size_t i = 0; i < rows; i += 64) {
+    const Block b = read_block(rel, score, i, rows);
+    // Bit k of after[y]: row k's date is on or after the start of year y (year Y: after the last).
+    std::uint64_t after[Y + 1] = {};
+    for (int q = 0; q < 4; ++q) _mm_prefetch(reinterpret_cast<const char*>(date + i + 512 + 16 * q), _MM_HINT_T0);
+    for (int q = 0; q < 4; ++q) {
+      const __mmask16 in = __mmask16(b.in >> (16 * q));
+      const __m512i d = _mm512_maskz_loadu_epi32(in, date + i + 16 * q);
+      for (int y = 0; y <= Y; ++y)
+        after[y] |= std::uint64_t(_mm512_mask_cmpge_epi32_mask(in, d, start[y])) << (16 * q);
+    }
+    std::uint64_t counted[Y];
+    for (int y = 0; y < Y; ++y) counted[y] = b.counted & after[y] & ~after[y + 1];
+    // Each run's years with a counted row, gathered at its end.
+    const std::uint64_t starts = run_starts(b.ends);
+    __m512i lanes[4] = {zero, zero, zero, zero};
+    for (int y = 0; y < Y; ++y) {
+      const std::uint64_t had_y = segmented_or(counted[y], starts, carry[y]);
+      for (int q = 0; q < 4; ++q) lanes[q] = _mm512_mask_or_epi32(lanes[q], __mmask16(had_y >> (16 * q)), lanes[q], bit[y]);
+    }
+    for (int q = 0; q < 4; ++q) {
+      const __mmask16 e = __mmask16(b.ends >> (16 * q));
+      _mm512_storeu_si512(ids + marked, _mm512_maskz_compress_epi32(e, b.rel[q]));
+      _mm512_storeu_si512(years + marked, _mm512_maskz_compress_epi32(e, lanes[q]));
+      marked += popcount(e);
+    }
+    if (marked >= mark_buffer) write_marks();
+    const __m512i v = _mm512_shuffle_epi8(t_value, b.score), v2 = _mm512_shuffle_epi8(t_square, b.score);
+    walk(b, [&](std::uint64_t part) {
+      for (int y = 0; y < Y; ++y) {
+        const std::uint64_t m = counted[y] & part;
+        n[y] += popcount(m);
+        value[y] = _mm512_add_epi64(value[y], _mm512_sad_epu8(_mm512_maskz_mov_epi8(m, v), zero));
+        square[y] = _mm512_add_epi64(square[y], _mm512_sad_epu8(_mm512_maskz_mov_epi8(m, v2), zero));
+      }
+    }, flush);
+  }
+  flush(walk.unit);
+  write_marks();
+}
+
+}  // namespace
+
+void year_pass_avx512(const std::uint32_t* rel, const std::uint8_t* score, const std::int32_t* date, std::size_t rows,
+                      const std::uint32_t* target, const std::uint32_t* segment_end, const ScoreTables& tables,
+                      const std::int32_t* year_starts, int years, const YearCells& cells, std::uint32_t* had) {
+  if (rows == 0) return;
+  switch (years) {
+#define RAPPORT_YEARS(Y) \
+  case Y: return year_pass<Y>(rel, score, date, rows, target, segment_end, tables, year_starts, cells, had);
+    RAPPORT_YEARS(1) RAPPORT_YEARS(2) RAPPORT_YEARS(3) RAPPORT_YEARS(4)
+    RAPPORT_YEARS(5) RAPPORT_YEARS(6) RAPPORT_YEARS(7) RAPPORT_YEARS(8)
+#undef RAPPORT_YEARS
+  }
 }
 
 void count_marks_avx512(const std::uint8_t* marks, const std::uint32_t* offsets, const std::uint32_t* members,
@@ -225,6 +356,8 @@ void unit_pass_avx512(const std::uint32_t*, const std::uint8_t*, std::size_t, co
                       const ScoreTables&, UnitSums*, std::uint8_t*) {}
 void count_marks_avx512(const std::uint8_t*, const std::uint32_t*, const std::uint32_t*, std::uint32_t, std::int64_t*) {}
 void statistics_avx512(StatisticsBlock&, std::size_t, double, double, bool) {}
+void year_pass_avx512(const std::uint32_t*, const std::uint8_t*, const std::int32_t*, std::size_t, const std::uint32_t*,
+                      const std::uint32_t*, const ScoreTables&, const std::int32_t*, int, const YearCells&, std::uint32_t*) {}
 #endif
 
 }  // namespace rapport::score::detail

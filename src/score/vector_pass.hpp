@@ -42,6 +42,18 @@ void unit_pass_avx512(const std::uint32_t* rel, const std::uint8_t* score, std::
                       const std::uint32_t* target, const std::uint32_t* segment_end, const ScoreTables& tables,
                       UnitSums* sums, std::uint8_t* had);
 
+/// The year partial's columns, by unit * years + year.
+struct YearCells {
+  std::int64_t *n, *sum, *sumsq;
+};
+
+/// The year pass, for 1-8 years: as the unit pass, with each row's sums in its year's cell (dates
+/// in [year_starts[y], year_starts[y + 1]) are year y; others count nowhere) and had[r] set to the
+/// bit set of the years in which relationship r has a row with a score. Sums only n, value and square.
+void year_pass_avx512(const std::uint32_t* rel, const std::uint8_t* score, const std::int32_t* date, std::size_t rows,
+                      const std::uint32_t* target, const std::uint32_t* segment_end, const ScoreTables& tables,
+                      const std::int32_t* year_starts, int years, const YearCells& cells, std::uint32_t* had);
+
 /// Adds to counts[u], for each of `units` units, the number of its relationships whose mark has bit 0
 /// set: those of unit u are members[offsets[u] .. offsets[u + 1]) (BatchIndex::provided_members).
 void count_marks_avx512(const std::uint8_t* marks, const std::uint32_t* offsets, const std::uint32_t* members,

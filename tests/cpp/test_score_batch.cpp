@@ -156,7 +156,7 @@ struct PortablePasses {
 
 }  // namespace
 
-TEST_CASE("the vector unit pass gives the portable pass's partial exactly", "[score][batch]") {
+TEST_CASE("the vector passes give the portable passes' partials exactly", "[score][batch]") {
   if (!score::detail::vector_passes()) WARN("this CPU has no AVX-512: only the portable pass runs");
   for (unsigned seed : {11u, 12u, 13u}) {
     for (auto [runs, scored] : {std::pair{3, 0.9}, std::pair{40, 0.9}, std::pair{40, 0.3}}) {
@@ -193,6 +193,16 @@ TEST_CASE("the vector unit pass gives the portable pass's partial exactly", "[sc
         // The statistics too, to the last bit: the same IEEE operations, in AVX-512 or not.
         CHECK(vector_units == portable_units);
         CHECK(vector_rels == portable_rels);
+        // Years: all of the data's, some of them (dates outside count nowhere), one, and eight.
+        for (auto [first, last] : {std::pair{2021, 2025}, std::pair{2022, 2024}, std::pair{2023, 2023}, std::pair{2018, 2025}}) {
+          INFO("years " << first << "-" << last);
+          YearPartial vector_years = year_partial(org, index, first, last, {}, bo), portable_years;
+          {
+            PortablePasses off;
+            portable_years = year_partial(org, index, first, last, {}, bo);
+          }
+          CHECK(vector_years == portable_years);
+        }
         std::int64_t rows = 0;
         for (auto n : vector.n) rows += n;
         CHECK(rows == satisfaction_state(org, Scope::organisation(), {}).n());
