@@ -197,11 +197,14 @@ TEST_CASE("the vector passes give the portable passes' partials exactly", "[scor
         for (auto [first, last] : {std::pair{2021, 2025}, std::pair{2022, 2024}, std::pair{2023, 2023}, std::pair{2018, 2025}}) {
           INFO("years " << first << "-" << last);
           YearPartial vector_years = year_partial(org, index, first, last, {}, bo), portable_years;
+          YearColumns vector_columns = finish_years(vector_years, org, index, bo.privacy), portable_columns;
           {
             PortablePasses off;
             portable_years = year_partial(org, index, first, last, {}, bo);
+            portable_columns = finish_years(portable_years, org, index, bo.privacy);
           }
           CHECK(vector_years == portable_years);
+          CHECK(vector_columns == portable_columns);
         }
         std::int64_t rows = 0;
         for (auto n : vector.n) rows += n;

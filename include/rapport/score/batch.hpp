@@ -187,6 +187,7 @@ struct YearColumns {
   ResultColumn<double> delta_se;      ///< Welch, sample variances; valid where has_se
   ResultColumn<std::uint8_t> has_se;  ///< both years have at least two answers
   std::int64_t skipped_other_scale = 0;
+  friend bool operator==(const YearColumns&, const YearColumns&) = default;
 };
 
 /// At most 32 years. filter.period must be unset (the years are the periods).
