@@ -59,6 +59,23 @@ inline __m512i broadcast16(const void* table) {
 
 inline std::uint64_t popcount(std::uint64_t x) { return std::uint64_t(__builtin_popcountll(x)); }
 
+/// The sums of the eight lanes of a, b, c and d, in that order: one reduction tree for the four.
+inline __m256i sum4(__m512i a, __m512i b, __m512i c, __m512i d) {
+  // Per 128-bit lane: (a's pair sum, b's pair sum) and (c's, d's).
+  const __m512i ab = _mm512_add_epi64(_mm512_unpacklo_epi64(a, b), _mm512_unpackhi_epi64(a, b));
+  const __m512i cd = _mm512_add_epi64(_mm512_unpacklo_epi64(c, d), _mm512_unpackhi_epi64(c, d));
+  // 128-bit lanes (ab0 + ab1, ab2 + ab3, cd0 + cd1, cd2 + cd3).
+  const __m512i s = _mm512_add_epi64(_mm512_shuffle_i64x2(ab, cd, 0x88), _mm512_shuffle_i64x2(ab, cd, 0xDD));
+  // Lanes 0 and 2 take their neighbours: (a, b) and (c, d) sums, gathered into the low half.
+  const __m512i t = _mm512_add_epi64(s, _mm512_shuffle_i64x2(s, s, 0xB1));
+  return _mm512_castsi512_si256(_mm512_shuffle_i64x2(t, t, 0x08));
+}
+
+/// Four 16-lane masks as one 64-bit mask, joined in mask registers.
+inline std::uint64_t join(__mmask16 k0, __mmask16 k1, __mmask16 k2, __mmask16 k3) {
+  return _cvtmask64_u64(_mm512_kunpackd(_mm512_kunpackw(k3, k2), _mm512_kunpackw(k1, k0)));
+}
+
 /// Up to 64 rows of the clustered part: relationship lanes, score bytes (0xFF past the end), and as
 /// bit masks the rows in the table, those that end a run and those that count.
 struct Block {
@@ -77,11 +94,12 @@ inline Block read_block(const std::uint32_t* rel, const std::uint8_t* score, std
     for (int q = 0; q < 4; ++q) _mm_prefetch(reinterpret_cast<const char*>(rel + i + 512 + 16 * q), _MM_HINT_T0);
     _mm_prefetch(reinterpret_cast<const char*>(score + i + 512), _MM_HINT_T0);
     b.in = ~std::uint64_t(0);
+    __mmask16 e[4];
     for (int q = 0; q < 4; ++q) {
       b.rel[q] = _mm512_loadu_si512(rel + i + 16 * q);
-      const __m512i next = _mm512_loadu_si512(rel + i + 1 + 16 * q);
-      b.ends |= std::uint64_t(_mm512_cmpneq_epu32_mask(b.rel[q], next)) << (16 * q);
+      e[q] = _mm512_cmpneq_epu32_mask(b.rel[q], _mm512_loadu_si512(rel + i + 1 + 16 * q));
     }
+    b.ends = join(e[0], e[1], e[2], e[3]);
     b.score = _mm512_loadu_si512(score + i);
   } else {
     const std::size_t valid = rows - i;
@@ -140,9 +158,8 @@ struct UnitWalk {
     std::uint64_t rest = b.in;
     for (;;) {
       const __m512i l = _mm512_set1_epi32(int(limit));
-      std::uint64_t beyond = 0;
-      for (int q = 0; q < 4; ++q) beyond |= std::uint64_t(_mm512_cmpge_epu32_mask(b.rel[q], l)) << (16 * q);
-      beyond &= rest;
+      const std::uint64_t beyond = join(_mm512_cmpge_epu32_mask(b.rel[0], l), _mm512_cmpge_epu32_mask(b.rel[1], l),
+                    _mm512_cmpge_epu32_mask(b.rel[2], l), _mm512_cmpge_epu32_mask(b.rel[3], l)) & rest;
       if (!beyond) {
         add(rest);
         return;
@@ -182,10 +199,9 @@ void unit_pass_avx512(const std::uint32_t* rel, const std::uint8_t* score, std::
     if (unit != none32) {
       UnitSums& u = sums[unit];
       u.n += n;
-      u.sum += std::uint64_t(_mm512_reduce_add_epi64(value));
-      u.sumsq += std::uint64_t(_mm512_reduce_add_epi64(square));
-      u.promoters += std::uint64_t(_mm512_reduce_add_epi64(promoter));
-      u.detractors += std::uint64_t(_mm512_reduce_add_epi64(detractor));
+      alignas(32) std::uint64_t total[4];
+      _mm256_store_si256(reinterpret_cast<__m256i*>(total), sum4(value, square, promoter, detractor));
+      u.sum += total[0], u.sumsq += total[1], u.promoters += total[2], u.detractors += total[3];
     }
     value = square = promoter = detractor = zero, n = 0;
   };
@@ -256,14 +272,13 @@ void year_pass(const std::uint32_t* rel, const std::uint8_t* score, const std::i
   for (std::size_t i = 0; i < rows; i += 64) {
     const Block b = read_block(rel, score, i, rows);
     // Bit k of after[y]: row k's date is on or after the start of year y (year Y: after the last).
-    std::uint64_t after[Y + 1] = {};
     for (int q = 0; q < 4; ++q) _mm_prefetch(reinterpret_cast<const char*>(date + i + 512 + 16 * q), _MM_HINT_T0);
-    for (int q = 0; q < 4; ++q) {
-      const __mmask16 in = __mmask16(b.in >> (16 * q));
-      const __m512i d = _mm512_maskz_loadu_epi32(in, date + i + 16 * q);
-      for (int y = 0; y <= Y; ++y)
-        after[y] |= std::uint64_t(_mm512_mask_cmpge_epi32_mask(in, d, start[y])) << (16 * q);
-    }
+    __m512i d[4];
+    for (int q = 0; q < 4; ++q) d[q] = _mm512_maskz_loadu_epi32(__mmask16(b.in >> (16 * q)), date + i + 16 * q);
+    std::uint64_t after[Y + 1];
+    for (int y = 0; y <= Y; ++y)
+      after[y] = join(_mm512_cmpge_epi32_mask(d[0], start[y]), _mm512_cmpge_epi32_mask(d[1], start[y]),
+                      _mm512_cmpge_epi32_mask(d[2], start[y]), _mm512_cmpge_epi32_mask(d[3], start[y])) & b.in;
     std::uint64_t counted[Y];
     for (int y = 0; y < Y; ++y) counted[y] = b.counted & after[y] & ~after[y + 1];
     // Each run's years with a counted row, gathered at its end.
