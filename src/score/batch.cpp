@@ -468,6 +468,12 @@ struct ByteMarks {
   std::uint32_t operator()(std::size_t r) const { return bytes[r]; }
 };
 
+/// Several slots' marks, a bit set per relationship (bit y: slot y).
+struct WordMarks {
+  const std::uint32_t* words;
+  std::uint32_t operator()(std::size_t r) const { return words[r]; }
+};
+
 /// Distinct respondents per (unit, slot) from per-relationship bit sets (bit y: had data in slot y):
 /// relationships with data in the role, less the repeats of a (provider, recipient) pair. One sweep over
 /// the relationships, without data-dependent branches for the common single-slot case.
@@ -491,6 +497,12 @@ ResultColumn<std::int64_t> respondents_of(const BatchIndex& index, Bits&& bits, 
                                  units_indexed, resp.data());
     } else {
       for (std::size_t r = 0; r < rels; ++r) resp[provider[r] == none32 ? 0 : provider[r]] += bits(r) & 1u;
+    }
+  } else if (requires { bits.words; } && detail::vector_passes() && slots <= 32) {
+    if constexpr (requires { bits.words; }) {
+      const auto units_indexed = std::uint32_t(std::min(units, index.provided_offsets().size() - 1));
+      detail::count_slot_marks_avx512(bits.words, index.provided_offsets().data(), index.provided_members().data(),
+                                      units_indexed, slots, resp.data());
     }
   } else {
     // Unit by unit over its provided relationships. Each relationship's bit set is spread into bytes
@@ -997,7 +1009,12 @@ YearPartial year_partial(const Organisation& org, const BatchIndex& index, int f
   return p;
 }
 
-YearColumns finish_years(const YearPartial& p, const Organisation& org, const BatchIndex& index, const Privacy& privacy) {
+namespace {
+
+/// finish_years; with `take_n` (the partial's own n column) that column is moved into the result
+/// instead of copied.
+YearColumns finish_years(const YearPartial& p, ResultColumn<std::int64_t>* take_n, const Organisation& org,
+                         const BatchIndex& index, const Privacy& privacy) {
   privacy.validate();
   detail::check_index(index, org);
   const int years = p.years();
@@ -1007,14 +1024,17 @@ YearColumns finish_years(const YearPartial& p, const Organisation& org, const Ba
   YearColumns c;
   c.first_year = p.first_year, c.last_year = p.last_year, c.skipped_other_scale = p.skipped_other_scale;
   const std::size_t rows = units * std::size_t(years);
-  // Not zeroed before they are filled, row by row below, and n and the respondents copied and moved
-  // in: the writes to these 32 MB of columns (at 100k units and five years) are most of this
-  // function's time.
+  // Not zeroed before they are filled, row by row below; n (moved in by unit_years, else copied)
+  // and the respondents are moved in: the writes to these 32 MB of columns (at 100k units and
+  // five years) are most of this function's time.
   size_for_overwrite(rows, c.unit, c.year, c.status, c.change_status, c.mean, c.sd, c.delta, c.delta_se, c.has_se);
-  c.n.assign(p.n.begin(), p.n.end());
-  c.respondents = respondents_of(index, [&](std::size_t r) { return p.had_years[r]; }, p.role, units, years);
+  if (take_n)
+    c.n = std::move(*take_n);
+  else
+    c.n.assign(p.n.begin(), p.n.end());
+  c.respondents = respondents_of(index, WordMarks{p.had_years.data()}, p.role, units, years);
   // Row by row in order (unit-major), through local pointers so the compiler keeps them in registers.
-  const std::int64_t *pn = p.n.data(), *ps = p.sum.data(), *pq = p.sumsq.data(), *pr = c.respondents.data();
+  const std::int64_t *pn = c.n.data(), *ps = p.sum.data(), *pq = p.sumsq.data(), *pr = c.respondents.data();
   std::uint32_t* cu = c.unit.data();
   std::int32_t* cy = c.year.data();
   std::uint8_t *cs = c.status.data(), *ccs = c.change_status.data(), *chs = c.has_se.data();
@@ -1055,10 +1075,17 @@ YearColumns finish_years(const YearPartial& p, const Organisation& org, const Ba
   return c;
 }
 
+}  // namespace
+
+YearColumns finish_years(const YearPartial& p, const Organisation& org, const BatchIndex& index, const Privacy& privacy) {
+  return finish_years(p, nullptr, org, index, privacy);
+}
+
 YearColumns unit_years(const Organisation& org, const BatchIndex& index, int first_year, int last_year,
                        const Filter& filter, const BatchOptions& options) {
   options.privacy.validate();
-  return finish_years(year_partial(org, index, first_year, last_year, filter, options), org, index, options.privacy);
+  YearPartial p = year_partial(org, index, first_year, last_year, filter, options);
+  return finish_years(p, &p.n, org, index, options.privacy);
 }
 
 }  // namespace rapport::score

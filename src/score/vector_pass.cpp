@@ -364,12 +364,35 @@ void statistics_avx512(StatisticsBlock& b, std::size_t m, double lo_, double ran
   }
 }
 
+void count_slot_marks_avx512(const std::uint32_t* marks, const std::uint32_t* offsets, const std::uint32_t* members,
+                             std::uint32_t units, int slots, std::int64_t* counts) {
+  for (std::uint32_t u = 0; u < units; ++u) {
+    const std::uint32_t lo = offsets[u], hi = offsets[u + 1];
+    if (lo == hi) continue;
+    std::int64_t* row = counts + std::size_t(u) * std::size_t(slots);
+    const std::uint32_t first = members[lo];
+    if (members[hi - 1] - first != hi - lo - 1) {  // not consecutive ids
+      for (std::uint32_t k = lo; k < hi; ++k)
+        for (std::uint32_t b = marks[members[k]]; b; b &= b - 1) ++row[__builtin_ctz(b)];
+      continue;
+    }
+    for (std::uint32_t k = 0; k < hi - lo; k += 16) {  // once, but for more than 16 relationships
+      const std::uint32_t n = hi - lo - k < 16 ? hi - lo - k : 16;
+      const __m512i v = _mm512_maskz_loadu_epi32(__mmask16((1u << n) - 1), marks + first + k);
+      for (int y = 0; y < slots; ++y)
+        row[y] += std::int64_t(popcount(_mm512_test_epi32_mask(v, _mm512_set1_epi32(int(1u << y)))));
+    }
+  }
+}
+
 #pragma GCC diagnostic pop
 #pragma GCC pop_options
 #else
 void unit_pass_avx512(const std::uint32_t*, const std::uint8_t*, std::size_t, const std::uint32_t*, const std::uint32_t*,
                       const ScoreTables&, UnitSums*, std::uint8_t*) {}
 void count_marks_avx512(const std::uint8_t*, const std::uint32_t*, const std::uint32_t*, std::uint32_t, std::int64_t*) {}
+void count_slot_marks_avx512(const std::uint32_t*, const std::uint32_t*, const std::uint32_t*, std::uint32_t, int,
+                             std::int64_t*) {}
 void statistics_avx512(StatisticsBlock&, std::size_t, double, double, bool) {}
 void year_pass_avx512(const std::uint32_t*, const std::uint8_t*, const std::int32_t*, std::size_t, const std::uint32_t*,
                       const std::uint32_t*, const ScoreTables&, const std::int32_t*, int, const YearCells&, std::uint32_t*) {}

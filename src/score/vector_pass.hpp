@@ -64,4 +64,9 @@ void count_marks_avx512(const std::uint8_t* marks, const std::uint32_t* offsets,
 /// [0, m rounded up to 8). The same operations as the portable loop, so the same IEEE results.
 void statistics_avx512(StatisticsBlock& b, std::size_t m, double lo, double range, bool nps);
 
+/// The same for bit sets of `slots` slots (at most 32): counts[u * slots + y] += the number of u's
+/// relationships whose mark has bit y set.
+void count_slot_marks_avx512(const std::uint32_t* marks, const std::uint32_t* offsets, const std::uint32_t* members,
+                             std::uint32_t units, int slots, std::int64_t* counts);
+
 }  // namespace rapport::score::detail
