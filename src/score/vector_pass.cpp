@@ -244,7 +244,7 @@ void year_pass(const std::uint32_t* rel, const std::uint8_t* score, const std::i
   const __m512i t_value = broadcast16(&tables.value), t_square = broadcast16(&tables.square);
   __m512i start[Y + 1], bit[Y];
   for (int y = 0; y <= Y; ++y) start[y] = _mm512_set1_epi32(year_starts[y]);
-  for (int y = 0; y < Y; ++y) bit[y] = _mm512_set1_epi32(1 << y);
+  for (int y = 0; y < Y; ++y) bit[y] = _mm512_set1_epi8(char(1 << y));
   __m512i value[Y], square[Y];
   std::uint64_t n[Y];
   for (int y = 0; y < Y; ++y) value[y] = square[y] = zero, n[y] = 0;
@@ -283,11 +283,13 @@ void year_pass(const std::uint32_t* rel, const std::uint8_t* score, const std::i
     for (int y = 0; y < Y; ++y) counted[y] = b.counted & after[y] & ~after[y + 1];
     // Each run's years with a counted row, gathered at its end.
     const std::uint64_t starts = run_starts(b.ends);
-    __m512i lanes[4] = {zero, zero, zero, zero};
-    for (int y = 0; y < Y; ++y) {
-      const std::uint64_t had_y = segmented_or(counted[y], starts, carry[y]);
-      for (int q = 0; q < 4; ++q) lanes[q] = _mm512_mask_or_epi32(lanes[q], __mmask16(had_y >> (16 * q)), lanes[q], bit[y]);
-    }
+    // A byte of year bits per row (distinct bits, so adding is or-ing), widened per 16 rows.
+    __m512i bits = zero;
+    for (int y = 0; y < Y; ++y) bits = _mm512_mask_add_epi8(bits, segmented_or(counted[y], starts, carry[y]), bits, bit[y]);
+    const __m512i lanes[4] = {_mm512_cvtepu8_epi32(_mm512_extracti32x4_epi32(bits, 0)),
+                              _mm512_cvtepu8_epi32(_mm512_extracti32x4_epi32(bits, 1)),
+                              _mm512_cvtepu8_epi32(_mm512_extracti32x4_epi32(bits, 2)),
+                              _mm512_cvtepu8_epi32(_mm512_extracti32x4_epi32(bits, 3))};
     for (int q = 0; q < 4; ++q) {
       const __mmask16 e = __mmask16(b.ends >> (16 * q));
       _mm512_storeu_si512(ids + marked, _mm512_maskz_compress_epi32(e, b.rel[q]));
