@@ -1,4 +1,4 @@
-// The unit pass in AVX-512 (vector_pass.hpp).
+// The batch scores' hot loops in AVX-512 (vector_pass.hpp).
 //
 // The portable pass (batch.cpp) does a little work per row and more per run: a difference of running
 // sums, an update of the unit's sums and a mark per relationship, about 25 instructions for each of
@@ -13,6 +13,9 @@
 // - a unit's rows are consecutive, and end at the first row whose relationship reaches the unit's
 //   segment end: one comparison for a whole block, usually. Its sums are table lookups by score byte
 //   (vpshufb) added by psadbw into 64-bit lanes, reduced when the unit ends.
+// The year pass does the same per year, a row's year coming from date comparisons. Both read the
+// columns with software prefetches: with the hardware prefetcher alone, the unit pass spent half its
+// time waiting for the relationship column.
 #include "vector_pass.hpp"
 
 #include <atomic>
@@ -90,7 +93,6 @@ inline Block read_block(const std::uint32_t* rel, const std::uint8_t* score, std
   b.first = i;
   b.ends = 0;
   if (i + 64 < rows) {  // plain loads but for the last block
-    // The hardware prefetcher alone left the pass waiting on these loads for half its time.
     for (int q = 0; q < 4; ++q) _mm_prefetch(reinterpret_cast<const char*>(rel + i + 512 + 16 * q), _MM_HINT_T0);
     _mm_prefetch(reinterpret_cast<const char*>(score + i + 512), _MM_HINT_T0);
     b.in = ~std::uint64_t(0);

@@ -1,8 +1,10 @@
 #pragma once
-// Not public. The unit pass in AVX-512, for the usual case: every row counts but for a missing score,
-// and the scale fits 0-15, so a score byte indexes a 16-byte table. The caller checks both and
-// vector_passes() before calling. Plain data in and out: the source is compiled for AVX-512 and must
-// not instantiate templates that other sources share.
+// Not public. The batch scores' hot loops in AVX-512: the unit and year passes, for the usual case
+// (every row counts but for a missing score, and the scale fits 0-15, so a score byte indexes a
+// 16-byte table), and parts of finishing them (respondent counts, the statistics' divisions). The
+// caller checks vector_passes() and the case; batch.cpp has the portable code, which gives the same
+// results bit for bit (a test checks). Plain data in and out: the source is compiled for AVX-512
+// and must not instantiate templates that other sources share.
 #include <array>
 #include <cstddef>
 #include <cstdint>
