@@ -568,35 +568,47 @@ UnitPartial unit_partial(const Organisation& org, const BatchIndex& index, const
   p.had.assign(index.relationship_bound(), 0);
   Masks m = make_masks(org, filter, options.scale);
   SumLut l = sum_lut(options.scale, options.preset);
-  ResultColumn<Acc> acc(units + 1);  // and the spare unit's, for relationships of other bonds
   const Targets targets(index, options.role, filter, std::uint32_t(units));
   const std::uint32_t* target = targets.units();
   std::uint8_t* had = p.had.data();
-  Acc* a = acc.data();
-  // Captured by value: by reference, every run reloaded each pointer through the closure.
-  auto sink = [a, target, had](std::uint32_t r, v2u d) {
-    add(a[target[r]], unpack(d));  // none32 only for a removed relationship, whose rows never count
-    had[r] = 1;
-  };
   const ConversationTable& t = org.conversations();
+  const std::uint32_t* rel = t.relationships().data();
   if (plain(m, filter) && options.scale.max <= 15 && detail::vector_passes()) {
+    // Straight into the partial's columns: its sums are added once per unit.
+    p.n.assign(units, 0), p.sum.assign(units, 0), p.sumsq.assign(units, 0);
+    p.promoters.assign(units, 0), p.detractors.assign(units, 0);
+    const detail::UnitColumns out{p.n.data(), p.sum.data(), p.sumsq.data(), p.promoters.data(), p.detractors.data()};
     const auto segment_end = options.role == Role::provider ? index.provider_segment_ends() : index.recipient_segment_ends();
-    detail::unit_pass_avx512(t.relationships().data(), t.scores().data(), t.sorted_rows(), target,
-                             segment_end.data(), score_tables(options.scale, l), a, had);
-    const std::uint32_t* rel = t.relationships().data();
-    for (std::size_t i = t.sorted_rows(); i < t.rows(); ++i)  // the unsorted tail
-      if (v2u d = l.e[t.scores()[i]]; counted(d)) sink(rel[i], d);
+    detail::unit_pass_avx512(rel, t.scores().data(), t.sorted_rows(), target, segment_end.data(),
+                             score_tables(options.scale, l), out, had);
+    for (std::size_t i = t.sorted_rows(); i < t.rows(); ++i) {  // the unsorted tail
+      const v2u d = l.e[t.scores()[i]];
+      if (!counted(d)) continue;
+      const Sums x = unpack(d);
+      const std::uint32_t u = target[rel[i]];  // not none32: a removed relationship's rows never count
+      p.n[u] += std::int64_t(x.n), p.sum[u] += std::int64_t(x.sum), p.sumsq[u] += std::int64_t(x.sumsq);
+      p.promoters[u] += std::int64_t(x.promoters), p.detractors[u] += std::int64_t(x.detractors);
+      had[rel[i]] = 1;
+    }
   } else {
-    p.skipped_other_scale = run_sum_pass(t, m, l, sink);
+    ResultColumn<Acc> acc(units + 1);  // and the spare unit's, for relationships of other bonds
+    Acc* a = acc.data();
+    // Captured by value: by reference, every run reloaded each pointer through the closure.
+    p.skipped_other_scale = run_sum_pass(t, m, l, [a, target, had](std::uint32_t r, v2u d) {
+      add(a[target[r]], unpack(d));  // none32 only for a removed relationship, whose rows never count
+      had[r] = 1;
+    });
+    targets.clear_dropped(p.had);
+    size_for_overwrite(units, p.n, p.sum, p.sumsq, p.promoters, p.detractors);
+    for (std::size_t u = 0; u < units; ++u) {
+      const Acc& x = acc[u];
+      p.n[u] = std::int64_t(x.n), p.sum[u] = std::int64_t(x.sum), p.sumsq[u] = std::int64_t(x.sumsq);
+      p.promoters[u] = std::int64_t(x.promoters), p.detractors[u] = std::int64_t(x.detractors);
+    }
   }
-  targets.clear_dropped(p.had);
-  size_for_overwrite(units, p.n, p.sum, p.sumsq, p.promoters, p.passives, p.detractors);
-  for (std::size_t u = 0; u < units; ++u) {
-    const Acc& x = acc[u];
-    p.n[u] = std::int64_t(x.n), p.sum[u] = std::int64_t(x.sum), p.sumsq[u] = std::int64_t(x.sumsq);
-    p.promoters[u] = std::int64_t(x.promoters), p.detractors[u] = std::int64_t(x.detractors);
+  size_for_overwrite(units, p.passives);
+  for (std::size_t u = 0; u < units; ++u)
     p.passives[u] = options.scale.is_nps() ? p.n[u] - p.promoters[u] - p.detractors[u] : 0;
-  }
   return p;
 }
 

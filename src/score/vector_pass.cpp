@@ -181,7 +181,7 @@ struct UnitWalk {
 
 void unit_pass_avx512(const std::uint32_t* rel, const std::uint8_t* score, std::size_t rows,
                       const std::uint32_t* target, const std::uint32_t* segment_end, const ScoreTables& tables,
-                      UnitSums* sums, std::uint8_t* had) {
+                      const UnitColumns& sums, std::uint8_t* had) {
   if (rows == 0) return;
   const __m512i missing = _mm512_set1_epi8(-1), zero = _mm512_setzero_si512();
   const __m512i high_bit = _mm512_set1_epi32(int(0x80000000u));
@@ -199,11 +199,10 @@ void unit_pass_avx512(const std::uint32_t* rel, const std::uint8_t* score, std::
   };
   auto flush = [&](std::uint32_t unit) {
     if (unit != none32) {
-      UnitSums& u = sums[unit];
-      u.n += n;
-      alignas(32) std::uint64_t total[4];
+      alignas(32) std::int64_t total[4];
       _mm256_store_si256(reinterpret_cast<__m256i*>(total), sum4(value, square, promoter, detractor));
-      u.sum += total[0], u.sumsq += total[1], u.promoters += total[2], u.detractors += total[3];
+      sums.n[unit] += std::int64_t(n), sums.sum[unit] += total[0], sums.sumsq[unit] += total[1];
+      sums.promoters[unit] += total[2], sums.detractors[unit] += total[3];
     }
     value = square = promoter = detractor = zero, n = 0;
   };
@@ -393,7 +392,7 @@ void count_slot_marks_avx512(const std::uint32_t* marks, const std::uint32_t* of
 #pragma GCC pop_options
 #else
 void unit_pass_avx512(const std::uint32_t*, const std::uint8_t*, std::size_t, const std::uint32_t*, const std::uint32_t*,
-                      const ScoreTables&, UnitSums*, std::uint8_t*) {}
+                      const ScoreTables&, const UnitColumns&, std::uint8_t*) {}
 void count_marks_avx512(const std::uint8_t*, const std::uint32_t*, const std::uint32_t*, std::uint32_t, std::int64_t*) {}
 void count_slot_marks_avx512(const std::uint32_t*, const std::uint32_t*, const std::uint32_t*, std::uint32_t, int,
                              std::int64_t*) {}

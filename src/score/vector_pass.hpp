@@ -16,6 +16,11 @@ struct UnitSums {
   std::uint64_t n = 0, sum = 0, sumsq = 0, promoters = 0, detractors = 0;
 };
 
+/// The unit partial's columns, by unit id, that the vector unit pass adds to.
+struct UnitColumns {
+  std::int64_t *n, *sum, *sumsq, *promoters, *detractors;
+};
+
 /// By score byte 0-15: the value, its square, and 1 for a promoter or a detractor.
 struct ScoreTables {
   std::array<std::uint8_t, 16> value{}, square{}, promoter{}, detractor{};
@@ -42,7 +47,7 @@ void set_vector_passes(bool on);
 /// it, not by looking up every row's target. Scores are 0xFF (missing) or within the tables.
 void unit_pass_avx512(const std::uint32_t* rel, const std::uint8_t* score, std::size_t rows,
                       const std::uint32_t* target, const std::uint32_t* segment_end, const ScoreTables& tables,
-                      UnitSums* sums, std::uint8_t* had);
+                      const UnitColumns& sums, std::uint8_t* had);
 
 /// The year partial's columns, by unit * years + year.
 struct YearCells {
