@@ -628,6 +628,14 @@ ScoreColumns finish_units(const UnitPartial& p, const Organisation& org, const B
     c.n[u] = p.n[u];
     c.status[u] = std::uint8_t(detail::primary_status(p.n[u], c.respondents[u], true, privacy));
   }
+  if (detail::vector_passes()) {
+    detail::unit_statistics_avx512(
+        {c.status.data(), p.n.data(), p.sum.data(), p.sumsq.data(), p.promoters.data(), p.passives.data(), p.detractors.data()},
+        units, double(p.scale.min), double(p.scale.max - p.scale.min), nps,
+        {c.mean.data(), c.sd.data(), c.mean_normalised.data(), c.nps.data(), c.nps_se.data(), c.promoters.data(),
+         c.passives.data(), c.detractors.data()});
+    return c;
+  }
   fill_statistics(c, units, p.scale, nps, [&p](std::size_t u) {
     return GroupSums{p.n[u], p.sum[u], p.sumsq[u], p.promoters[u], p.passives[u], p.detractors[u]};
   });

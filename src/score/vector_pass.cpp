@@ -19,6 +19,7 @@
 #include "vector_pass.hpp"
 
 #include <atomic>
+#include <cstring>
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
@@ -31,7 +32,8 @@ namespace {
 bool cpu_has_avx512() {
 #if defined(RAPPORT_HAVE_AVX512_PASS)
   __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+         __builtin_cpu_supports("avx512dq");
 #else
   return false;
 #endif
@@ -46,7 +48,7 @@ void set_vector_passes(bool on) { vector_on.store(on && cpu_has_avx512(), std::m
 // Everything below is compiled for AVX-512 and runs only after vector_passes(); it uses no templates
 // that another source could instantiate without the target.
 #pragma GCC push_options
-#pragma GCC target("avx512f,avx512bw,popcnt")
+#pragma GCC target("avx512f,avx512bw,avx512dq,popcnt")
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // in GCC 12's own intrinsics (an undefined
 #pragma GCC diagnostic ignored "-Wuninitialized"       // first operand, on purpose)
@@ -388,6 +390,57 @@ void count_slot_marks_avx512(const std::uint32_t* marks, const std::uint32_t* of
   }
 }
 
+void unit_statistics_avx512(const UnitStatisticsIn& in, std::size_t rows, double lo_, double range_, bool nps,
+                            const UnitStatisticsOut& out) {
+  const __m512d lo = _mm512_set1_pd(lo_), range = _mm512_set1_pd(range_);
+  const __m512d zero = _mm512_setzero_pd(), one = _mm512_set1_pd(1), hundred = _mm512_set1_pd(100);
+  const __m512i small = _mm512_set1_epi64(std::int64_t(1) << 31), minus_small = _mm512_set1_epi64(-(std::int64_t(1) << 31));
+  for (std::size_t k = 0; k < rows; k += 8) {
+    const __mmask8 in_range = rows - k >= 8 ? __mmask8(0xFF) : __mmask8((1u << (rows - k)) - 1);
+    std::uint64_t status = ~std::uint64_t(0);  // past the end: not ok
+    std::memcpy(&status, in.status + k, rows - k >= 8 ? 8 : rows - k);
+    const __mmask8 ok = _mm512_cmpeq_epi64_mask(_mm512_cvtepu8_epi64(_mm_cvtsi64_si128(std::int64_t(status))),
+                                                 _mm512_setzero_si512());  // Status::ok
+    const __m512i n = _mm512_maskz_loadu_epi64(ok, in.n + k), s = _mm512_maskz_loadu_epi64(ok, in.sum + k);
+    const __m512i q = _mm512_maskz_loadu_epi64(ok, in.sumsq + k);
+    // n q - s^2 in 64 bits when every operand is below 2^31 (every realistic group), else in 128.
+    __m512d num;
+    const __mmask8 large = _mm512_cmpge_epi64_mask(n, small) | _mm512_cmpge_epi64_mask(q, small) |
+                           _mm512_cmplt_epi64_mask(q, _mm512_setzero_si512()) | _mm512_cmpge_epi64_mask(s, small) |
+                           _mm512_cmple_epi64_mask(s, minus_small);
+    if (!large) {
+      const __m512i v = _mm512_sub_epi64(_mm512_mullo_epi64(n, q), _mm512_mullo_epi64(s, s));
+      num = _mm512_cvtepi64_pd(_mm512_max_epi64(v, _mm512_setzero_si512()));
+    } else {
+      alignas(64) std::int64_t nn[8], ss[8], qq[8];
+      alignas(64) double r[8];
+      _mm512_store_si512(nn, n), _mm512_store_si512(ss, s), _mm512_store_si512(qq, q);
+      for (int j = 0; j < 8; ++j) {
+        const __int128 v = __int128(nn[j]) * qq[j] - __int128(ss[j]) * ss[j];
+        r[j] = nn[j] <= 0 ? 0.0 : double(v < 0 ? 0 : v);
+      }
+      num = _mm512_load_pd(r);
+    }
+    const __m512d nd = _mm512_mask_blend_pd(ok, one, _mm512_cvtepi64_pd(n));
+    const __m512d mean = _mm512_div_pd(_mm512_cvtepi64_pd(s), nd);
+    _mm512_mask_storeu_pd(out.mean + k, in_range, mean);
+    _mm512_mask_storeu_pd(out.sd + k, in_range, _mm512_sqrt_pd(_mm512_div_pd(num, _mm512_mul_pd(nd, nd))));
+    const __m512d normalised = _mm512_mul_pd(_mm512_div_pd(_mm512_sub_pd(mean, lo), range), hundred);
+    _mm512_mask_storeu_pd(out.normalised + k, in_range, _mm512_maskz_mov_pd(ok, normalised));
+    if (nps) {
+      const __m512i p = _mm512_maskz_loadu_epi64(ok, in.promoters + k), d = _mm512_maskz_loadu_epi64(ok, in.detractors + k);
+      const __m512d a = _mm512_div_pd(_mm512_cvtepi64_pd(_mm512_sub_epi64(p, d)), nd);  // answers count +1 / 0 / -1
+      const __m512d v = _mm512_sub_pd(_mm512_div_pd(_mm512_cvtepi64_pd(_mm512_add_epi64(p, d)), nd), _mm512_mul_pd(a, a));
+      _mm512_mask_storeu_pd(out.nps + k, in_range, _mm512_mul_pd(hundred, a));
+      _mm512_mask_storeu_pd(out.nps_se + k, in_range,
+                            _mm512_mul_pd(hundred, _mm512_sqrt_pd(_mm512_div_pd(_mm512_max_pd(v, zero), nd))));
+      _mm512_mask_storeu_epi64(out.promoters + k, in_range, p);
+      _mm512_mask_storeu_epi64(out.passives + k, in_range, _mm512_maskz_loadu_epi64(ok, in.passives + k));
+      _mm512_mask_storeu_epi64(out.detractors + k, in_range, d);
+    }
+  }
+}
+
 #pragma GCC diagnostic pop
 #pragma GCC pop_options
 #else
@@ -396,6 +449,7 @@ void unit_pass_avx512(const std::uint32_t*, const std::uint8_t*, std::size_t, co
 void count_marks_avx512(const std::uint8_t*, const std::uint32_t*, const std::uint32_t*, std::uint32_t, std::int64_t*) {}
 void count_slot_marks_avx512(const std::uint32_t*, const std::uint32_t*, const std::uint32_t*, std::uint32_t, int,
                              std::int64_t*) {}
+void unit_statistics_avx512(const UnitStatisticsIn&, std::size_t, double, double, bool, const UnitStatisticsOut&) {}
 void statistics_avx512(StatisticsBlock&, std::size_t, double, double, bool) {}
 void year_pass_avx512(const std::uint32_t*, const std::uint8_t*, const std::int32_t*, std::size_t, const std::uint32_t*,
                       const std::uint32_t*, const ScoreTables&, const std::int32_t*, int, const YearCells&, std::uint32_t*) {}

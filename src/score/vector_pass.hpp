@@ -35,7 +35,18 @@ struct StatisticsBlock {
   alignas(64) double mean[size], sd[size], normalised[size], score[size], se[size];
 };
 
-/// True when the CPU has AVX-512 (F and BW) and set_vector_passes(false) was not called.
+/// A unit partial's columns and the statuses finish_units gave them, by unit id.
+struct UnitStatisticsIn {
+  const std::uint8_t* status;
+  const std::int64_t *n, *sum, *sumsq, *promoters, *passives, *detractors;
+};
+/// The statistic columns of finish_units (the NPS ones only with `nps`).
+struct UnitStatisticsOut {
+  double *mean, *sd, *normalised, *nps, *nps_se;
+  std::int64_t *promoters, *passives, *detractors;
+};
+
+/// True when the CPU has AVX-512 (F, BW and DQ) and set_vector_passes(false) was not called.
 bool vector_passes();
 /// For tests: switches the vector passes off (or back on, where the CPU has them).
 void set_vector_passes(bool on);
@@ -70,6 +81,12 @@ void count_marks_avx512(const std::uint8_t* marks, const std::uint32_t* offsets,
 /// `nps`, score = 100 net / n and se = 100 sqrt(max(loud / n - (net / n)^2, 0) / n); for rows
 /// [0, m rounded up to 8). The same operations as the portable loop, so the same IEEE results.
 void statistics_avx512(StatisticsBlock& b, std::size_t m, double lo, double range, bool nps);
+
+/// fill_statistics for finish_units, eight units at a time, operands gathered in vector registers
+/// too: every row of `out` is written, zeros where the status is not ok. The same operations as the
+/// portable code (variance numerators exact in 64-bit or 128-bit integers), so the same results.
+void unit_statistics_avx512(const UnitStatisticsIn& in, std::size_t rows, double lo, double range, bool nps,
+                            const UnitStatisticsOut& out);
 
 /// The same for bit sets of `slots` slots (at most 32): counts[u * slots + y] += the number of u's
 /// relationships whose mark has bit y set.
