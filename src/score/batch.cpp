@@ -1053,6 +1053,13 @@ YearColumns finish_years(const YearPartial& p, ResultColumn<std::int64_t>* take_
   else
     c.n.assign(p.n.begin(), p.n.end());
   c.respondents = respondents_of(index, WordMarks{p.had_years.data()}, p.role, units, years);
+  if (detail::vector_passes()) {
+    detail::year_rows_avx512({c.n.data(), p.sum.data(), p.sumsq.data(), c.respondents.data()}, units, years,
+                             p.first_year, privacy.min_group,
+                             {c.unit.data(), c.year.data(), c.status.data(), c.change_status.data(), c.has_se.data(),
+                              c.mean.data(), c.sd.data(), c.delta.data(), c.delta_se.data()});
+    return c;
+  }
   // Row by row in order (unit-major), through local pointers so the compiler keeps them in registers.
   const std::int64_t *pn = c.n.data(), *ps = p.sum.data(), *pq = p.sumsq.data(), *pr = c.respondents.data();
   std::uint32_t* cu = c.unit.data();

@@ -441,6 +441,87 @@ void unit_statistics_avx512(const UnitStatisticsIn& in, std::size_t rows, double
   }
 }
 
+void year_rows_avx512(const YearRowsIn& in, std::size_t units, int years, int first_year, std::int64_t min_group,
+                      const YearRowsOut& out) {
+  const std::size_t rows = units * std::size_t(years);
+  const __m512i zero = _mm512_setzero_si512(), one = _mm512_set1_epi64(1), two = _mm512_set1_epi64(2);
+  const __m512i k_min = _mm512_set1_epi64(min_group), years_v = _mm512_set1_epi64(years);
+  const __m512i no_data = _mm512_set1_epi64(1), suppressed = _mm512_set1_epi64(2);  // Status values
+  const __m512d zero_d = _mm512_setzero_pd();
+  // Each lane's unit and year, stepped by 8 rows: 8 / years units and 8 % years years, with a carry.
+  __m512i year = zero, unit = zero;
+  {
+    alignas(64) std::int64_t y0[8], u0[8];
+    for (int l = 0; l < 8; ++l) y0[l] = l % years, u0[l] = l / years;
+    year = _mm512_load_si512(y0), unit = _mm512_load_si512(u0);
+  }
+  const __m512i year_step = _mm512_set1_epi64(8 % years), unit_step = _mm512_set1_epi64(8 / years);
+  // The previous row's values, for lane 0 of the next eight.
+  __m512i prev_status = no_data, prev_n = zero;
+  __m512d prev_mean = zero_d, prev_now = zero_d;
+  for (std::size_t i = 0; i < rows; i += 8) {
+    const __mmask8 in_range = rows - i >= 8 ? __mmask8(0xFF) : __mmask8((1u << (rows - i)) - 1);
+    const __m512i n = _mm512_maskz_loadu_epi64(in_range, in.n + i), s = _mm512_maskz_loadu_epi64(in_range, in.sum + i);
+    const __m512i q = _mm512_maskz_loadu_epi64(in_range, in.sumsq + i);
+    const __m512i r = _mm512_maskz_loadu_epi64(in_range, in.respondents + i);
+    const __mmask8 empty = _mm512_cmpeq_epi64_mask(n, zero);
+    const __mmask8 ok = ~empty & _mm512_cmpge_epi64_mask(r, k_min);  // unit reports: primary only
+    const __m512i status = _mm512_mask_blend_epi64(empty, _mm512_maskz_mov_epi64(~ok, suppressed), no_data);
+    // Mean, sd and the sample variance over n ("now") where ok; n q - s^2 exact in 64 or 128 bits.
+    __m512d num;
+    const __m512i small = _mm512_set1_epi64(std::int64_t(1) << 31);
+    const __mmask8 large = ok & (_mm512_cmpge_epi64_mask(n, small) | _mm512_cmpge_epi64_mask(q, small) |
+                                 _mm512_cmplt_epi64_mask(q, zero) | _mm512_cmpge_epi64_mask(s, small) |
+                                 _mm512_cmple_epi64_mask(s, _mm512_sub_epi64(zero, small)));
+    if (!large) {
+      num = _mm512_cvtepi64_pd(_mm512_max_epi64(_mm512_sub_epi64(_mm512_mullo_epi64(n, q), _mm512_mullo_epi64(s, s)), zero));
+    } else {
+      alignas(64) std::int64_t nn[8], ss[8], qq[8];
+      alignas(64) double v[8];
+      _mm512_store_si512(nn, n), _mm512_store_si512(ss, s), _mm512_store_si512(qq, q);
+      for (int l = 0; l < 8; ++l) {
+        const __int128 x = __int128(nn[l]) * qq[l] - __int128(ss[l]) * ss[l];
+        v[l] = nn[l] <= 0 ? 0.0 : double(x < 0 ? 0 : x);
+      }
+      num = _mm512_load_pd(v);
+    }
+    const __m512d nd = _mm512_cvtepi64_pd(_mm512_mask_blend_epi64(ok, one, n));
+    const __m512d mean = _mm512_maskz_div_pd(ok, _mm512_cvtepi64_pd(s), nd);
+    const __m512d var = _mm512_div_pd(_mm512_maskz_mov_pd(ok, num), _mm512_mul_pd(nd, nd));
+    const __mmask8 at_least_two = _mm512_cmpge_epi64_mask(n, two);
+    const __m512d now = _mm512_maskz_div_pd(ok & at_least_two, var, _mm512_cvtepi64_pd(_mm512_sub_epi64(n, one)));
+    // The row before each lane's.
+    const __m512i before_status = _mm512_alignr_epi64(status, prev_status, 7);
+    const __m512i before_n = _mm512_alignr_epi64(n, prev_n, 7);
+    const __m512d before_mean = _mm512_castsi512_pd(_mm512_alignr_epi64(_mm512_castpd_si512(mean), _mm512_castpd_si512(prev_mean), 7));
+    const __m512d before_now = _mm512_castsi512_pd(_mm512_alignr_epi64(_mm512_castpd_si512(now), _mm512_castpd_si512(prev_now), 7));
+    // The change: no data in the first year or when either year has none, else the worse status.
+    const __mmask8 first = _mm512_cmpeq_epi64_mask(year, zero);
+    const __mmask8 none = first | empty | _mm512_cmpeq_epi64_mask(before_status, no_data);
+    const __m512i change = _mm512_mask_blend_epi64(none, _mm512_mask_blend_epi64(ok, status, before_status), no_data);
+    const __mmask8 change_ok = _mm512_cmpeq_epi64_mask(change, zero);
+    const __mmask8 has_se = change_ok & at_least_two & _mm512_cmpge_epi64_mask(before_n, two);
+    const __m512d delta = _mm512_maskz_sub_pd(change_ok, mean, before_mean);
+    const __m512d se = _mm512_maskz_sqrt_pd(has_se, _mm512_add_pd(now, before_now));
+
+    _mm512_mask_cvtepi64_storeu_epi32(out.unit + i, in_range, unit);
+    _mm512_mask_cvtepi64_storeu_epi32(out.year + i, in_range, _mm512_add_epi64(year, _mm512_set1_epi64(first_year)));
+    _mm512_mask_cvtepi64_storeu_epi8(out.status + i, in_range, status);
+    _mm512_mask_cvtepi64_storeu_epi8(out.change_status + i, in_range, change);
+    _mm512_mask_cvtepi64_storeu_epi8(out.has_se + i, in_range, _mm512_maskz_mov_epi64(has_se, one));
+    _mm512_mask_storeu_pd(out.mean + i, in_range, mean);
+    _mm512_mask_storeu_pd(out.sd + i, in_range, _mm512_sqrt_pd(var));
+    _mm512_mask_storeu_pd(out.delta + i, in_range, delta);
+    _mm512_mask_storeu_pd(out.delta_se + i, in_range, se);
+
+    prev_status = status, prev_n = n, prev_mean = mean, prev_now = now;
+    year = _mm512_add_epi64(year, year_step);
+    const __mmask8 wrap = _mm512_cmpge_epi64_mask(year, years_v);
+    year = _mm512_mask_sub_epi64(year, wrap, year, years_v);
+    unit = _mm512_mask_add_epi64(_mm512_add_epi64(unit, unit_step), wrap, _mm512_add_epi64(unit, unit_step), one);
+  }
+}
+
 #pragma GCC diagnostic pop
 #pragma GCC pop_options
 #else
@@ -450,6 +531,7 @@ void count_marks_avx512(const std::uint8_t*, const std::uint32_t*, const std::ui
 void count_slot_marks_avx512(const std::uint32_t*, const std::uint32_t*, const std::uint32_t*, std::uint32_t, int,
                              std::int64_t*) {}
 void unit_statistics_avx512(const UnitStatisticsIn&, std::size_t, double, double, bool, const UnitStatisticsOut&) {}
+void year_rows_avx512(const YearRowsIn&, std::size_t, int, int, std::int64_t, const YearRowsOut&) {}
 void statistics_avx512(StatisticsBlock&, std::size_t, double, double, bool) {}
 void year_pass_avx512(const std::uint32_t*, const std::uint8_t*, const std::int32_t*, std::size_t, const std::uint32_t*,
                       const std::uint32_t*, const ScoreTables&, const std::int32_t*, int, const YearCells&, std::uint32_t*) {}

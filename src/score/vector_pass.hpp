@@ -46,6 +46,18 @@ struct UnitStatisticsOut {
   std::int64_t *promoters, *passives, *detractors;
 };
 
+/// A year partial's columns and their respondents, and the year columns finish_years writes; by
+/// unit * years + year.
+struct YearRowsIn {
+  const std::int64_t *n, *sum, *sumsq, *respondents;
+};
+struct YearRowsOut {
+  std::uint32_t* unit;
+  std::int32_t* year;
+  std::uint8_t *status, *change_status, *has_se;
+  double *mean, *sd, *delta, *delta_se;
+};
+
 /// True when the CPU has AVX-512 (F, BW and DQ) and set_vector_passes(false) was not called.
 bool vector_passes();
 /// For tests: switches the vector passes off (or back on, where the CPU has them).
@@ -87,6 +99,11 @@ void statistics_avx512(StatisticsBlock& b, std::size_t m, double lo, double rang
 /// portable code (variance numerators exact in 64-bit or 128-bit integers), so the same results.
 void unit_statistics_avx512(const UnitStatisticsIn& in, std::size_t rows, double lo, double range, bool nps,
                             const UnitStatisticsOut& out);
+
+/// finish_years' rows, eight at a time, each row's previous year taken from the lane before: the
+/// same statuses, operations and results as the portable loop. min_group: the privacy minimum.
+void year_rows_avx512(const YearRowsIn& in, std::size_t units, int years, int first_year, std::int64_t min_group,
+                      const YearRowsOut& out);
 
 /// The same for bit sets of `slots` slots (at most 32): counts[u * slots + y] += the number of u's
 /// relationships whose mark has bit y set.
