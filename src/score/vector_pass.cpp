@@ -38,11 +38,14 @@ bool cpu_has_avx512() {
   return false;
 #endif
 }
-std::atomic<bool> vector_on{cpu_has_avx512()};
+const bool have_avx512 = cpu_has_avx512();
+std::atomic<VectorMode> mode{VectorMode::automatic};
 }  // namespace
 
-bool vector_passes() { return vector_on.load(std::memory_order_relaxed); }
-void set_vector_passes(bool on) { vector_on.store(on && cpu_has_avx512(), std::memory_order_relaxed); }
+void set_vector_mode(VectorMode m) { mode.store(m, std::memory_order_relaxed); }
+VectorMode vector_mode() { return mode.load(std::memory_order_relaxed); }
+bool vector_passes() { return have_avx512 && mode.load(std::memory_order_relaxed) != VectorMode::off; }
+bool vector_passes_always() { return have_avx512 && mode.load(std::memory_order_relaxed) == VectorMode::always; }
 
 #if defined(RAPPORT_HAVE_AVX512_PASS)
 // Everything below is compiled for AVX-512 and runs only after vector_passes(); it uses no templates

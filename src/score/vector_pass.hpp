@@ -58,10 +58,17 @@ struct YearRowsOut {
   double *mean, *sd, *delta, *delta_se;
 };
 
-/// True when the CPU has AVX-512 (F, BW and DQ) and set_vector_passes(false) was not called.
+/// When the vector code runs, where the CPU has AVX-512 (F, BW and DQ): never, in the cases it is
+/// faster for (the default), or in every case it handles. The last two differ only for the passes,
+/// which the callers skip when units' runs of relationship ids are short.
+enum class VectorMode { off, automatic, always };
+/// For tests.
+void set_vector_mode(VectorMode mode);
+VectorMode vector_mode();
+/// True when the CPU has AVX-512 and the mode is not off.
 bool vector_passes();
-/// For tests: switches the vector passes off (or back on, where the CPU has them).
-void set_vector_passes(bool on);
+/// True when the CPU has AVX-512 and the mode is always.
+bool vector_passes_always();
 
 /// Adds rows [0, rows) of the clustered part (`rel` ascending) to `sums` by target[rel] (none32: a
 /// removed relationship, skipped), and sets had[r] to 1 when relationship r has a row with a score

@@ -58,6 +58,10 @@ class BatchIndex {
   /// pass finds where a unit's rows end by comparing relationship ids with it.
   std::span<const std::uint32_t> provider_segment_ends() const { return provider_segment_end_; }
   std::span<const std::uint32_t> recipient_segment_ends() const { return recipient_segment_end_; }
+  /// How many runs of consecutive ids share a provider (recipient): the vector pass does work per run,
+  /// so it is chosen only when runs are long.
+  std::uint32_t provider_segments() const { return provider_segments_; }
+  std::uint32_t recipient_segments() const { return recipient_segments_; }
 
  private:
   const Organisation* org_ = nullptr;
@@ -67,6 +71,7 @@ class BatchIndex {
   std::vector<std::uint32_t> provided_offsets_, provided_members_;
   std::vector<std::uint32_t> pair_offsets_, pair_members_;
   std::vector<std::uint32_t> provider_segment_end_, recipient_segment_end_;
+  std::uint32_t provider_segments_ = 0, recipient_segments_ = 0;
 };
 
 /// One organisation's BatchIndex kept across calls (the bindings hold one per organisation handle):
