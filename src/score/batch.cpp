@@ -304,7 +304,9 @@ std::int64_t run_sum_pass(const ConversationTable& t, const Masks& m, const SumL
 }
 
 /// Per-target integer sums, array-of-structs so one run touches one cache line.
-using Acc = detail::UnitSums;
+struct Acc {
+  std::uint64_t n = 0, sum = 0, sumsq = 0, promoters = 0, detractors = 0;
+};
 inline void add(Acc& a, const Sums& s) {
   a.n += s.n, a.sum += s.sum, a.sumsq += s.sumsq, a.promoters += s.promoters, a.detractors += s.detractors;
 }
@@ -346,18 +348,21 @@ void check_scale(Scale s) {
   if (s.min >= s.max || s.max >= 255) throw ValidationError("a batch scale needs min < max <= 254");
 }
 
-/// No filter but on the guides' one scale: every row with a score counts. The vector passes' case.
-bool plain(const Masks& m, const Filter& filter) {
-  return !m.need_kind && m.guide.empty() && !m.period && (filter.bonds & all_bonds) == all_bonds;
+/// Whether a unit or year pass runs in vector code: no filter but on the guides' one scale (every
+/// row with a score counts), a scale within 0-15, and the role's units with runs of at least four
+/// consecutive relationship ids on average. The vector passes end a unit's sums at every run's end:
+/// with the recipient role of the benchmark (a new unit at nearly every relationship) that made the
+/// unit pass half as slow again as the portable one, 18.5 against 12.4 ms.
+bool vector_pass(const Masks& m, const Filter& filter, Scale scale, const BatchIndex& index, Role role) {
+  if (m.need_kind || !m.guide.empty() || m.period || (filter.bonds & all_bonds) != all_bonds || scale.max > 15)
+    return false;
+  const std::uint64_t segments = role == Role::provider ? index.provider_segments() : index.recipient_segments();
+  return detail::vector_passes() && (segments * 4 <= index.relationship_bound() || detail::vector_passes_always());
 }
 
-/// Whether the role's units have runs of at least four consecutive relationship ids on average. The
-/// vector passes end a unit's sums at every run's end: with the recipient role of the benchmark (a
-/// new unit at nearly every relationship) that made the unit pass half as slow again as the
-/// portable one, 18.5 against 12.4 ms.
-bool long_segments(const BatchIndex& index, Role role) {
-  const std::uint64_t segments = role == Role::provider ? index.provider_segments() : index.recipient_segments();
-  return segments * 4 <= index.relationship_bound() || detail::vector_passes_always();
+/// Where each relationship's run of ids with the same unit ends, for the role.
+const std::uint32_t* segment_ends(const BatchIndex& index, Role role) {
+  return (role == Role::provider ? index.provider_segment_ends() : index.recipient_segment_ends()).data();
 }
 
 /// The vector passes' tables, for a scale within 0-15.
@@ -588,13 +593,12 @@ UnitPartial unit_partial(const Organisation& org, const BatchIndex& index, const
   std::uint8_t* had = p.had.data();
   const ConversationTable& t = org.conversations();
   const std::uint32_t* rel = t.relationships().data();
-  if (plain(m, filter) && options.scale.max <= 15 && long_segments(index, options.role) && detail::vector_passes()) {
+  if (vector_pass(m, filter, options.scale, index, options.role)) {
     // Straight into the partial's columns: its sums are added once per unit.
     p.n.assign(units, 0), p.sum.assign(units, 0), p.sumsq.assign(units, 0);
     p.promoters.assign(units, 0), p.detractors.assign(units, 0);
     const detail::UnitColumns out{p.n.data(), p.sum.data(), p.sumsq.data(), p.promoters.data(), p.detractors.data()};
-    const auto segment_end = options.role == Role::provider ? index.provider_segment_ends() : index.recipient_segment_ends();
-    detail::unit_pass_avx512(rel, t.scores().data(), t.sorted_rows(), target, segment_end.data(),
+    detail::unit_pass_avx512(rel, t.scores().data(), t.sorted_rows(), target, segment_ends(index, options.role),
                              score_tables(options.scale, l), out, had);
     for (std::size_t i = t.sorted_rows(); i < t.rows(); ++i) {  // the unsorted tail
       const v2u d = l.e[t.scores()[i]];
@@ -1018,15 +1022,14 @@ YearPartial year_partial(const Organisation& org, const BatchIndex& index, int f
   const ConversationTable& t = org.conversations();
   std::uint32_t* had = p.had_years.data();
   // filter.period is unset (the years are the period), so only the kind and guide variants occur.
-  const bool vector = plain(m, filter) && options.scale.max <= 15 && years <= 8 && long_segments(index, options.role) &&
-                      detail::vector_passes();
+  const bool vector = years <= 8 && vector_pass(m, filter, options.scale, index, options.role);
   if (vector) {
     std::vector<std::int32_t> starts;
     for (int y = first_year; y <= last_year + 1; ++y) starts.push_back(Date::from_ymd(y, 1, 1).days);
-    const auto segment_end = options.role == Role::provider ? index.provider_segment_ends() : index.recipient_segment_ends();
     detail::year_pass_avx512(t.relationships().data(), t.scores().data(), t.dates().data(), t.sorted_rows(), target,
-                             segment_end.data(), score_tables(options.scale, sum_lut(options.scale, options.preset)),
-                             starts.data(), years, {out.n, out.sum, out.sumsq}, had);
+                             segment_ends(index, options.role),
+                             score_tables(options.scale, sum_lut(options.scale, options.preset)), starts.data(), years,
+                             {out.n, out.sum, out.sumsq}, had);
   }
   auto pass = [&]<int W>() {
     return dispatch(m, [&]<bool K, bool G, bool>() {

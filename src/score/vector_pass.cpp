@@ -353,22 +353,64 @@ void count_marks_avx512(const std::uint8_t* marks, const std::uint32_t* offsets,
   }
 }
 
-void statistics_avx512(StatisticsBlock& b, std::size_t m, double lo_, double range_, bool nps) {
-  const __m512d lo = _mm512_set1_pd(lo_), range = _mm512_set1_pd(range_);
-  const __m512d zero = _mm512_setzero_pd(), hundred = _mm512_set1_pd(100);
+namespace {
+
+/// n q - s^2 per lane where ok (0 elsewhere), as the portable variance_numerator: exact in 64 bits when
+/// every operand is below 2^31 (every realistic group), else in 128, rounded once to double.
+inline __m512d variance_numerators(__mmask8 ok, __m512i n, __m512i s, __m512i q) {
+  const __m512i zero = _mm512_setzero_si512(), small = _mm512_set1_epi64(std::int64_t(1) << 31);
+  const __mmask8 large = ok & (_mm512_cmpge_epi64_mask(n, small) | _mm512_cmpge_epi64_mask(q, small) |
+                               _mm512_cmplt_epi64_mask(q, zero) | _mm512_cmpge_epi64_mask(s, small) |
+                               _mm512_cmple_epi64_mask(s, _mm512_sub_epi64(zero, small)));
+  if (!large) {
+    const __m512i v = _mm512_sub_epi64(_mm512_mullo_epi64(n, q), _mm512_mullo_epi64(s, s));
+    return _mm512_maskz_mov_pd(ok, _mm512_cvtepi64_pd(_mm512_max_epi64(v, zero)));
+  }
+  alignas(64) std::int64_t nn[8], ss[8], qq[8];
+  alignas(64) double r[8];
+  _mm512_store_si512(nn, n), _mm512_store_si512(ss, s), _mm512_store_si512(qq, q);
+  for (int j = 0; j < 8; ++j) {
+    const __int128 v = __int128(nn[j]) * qq[j] - __int128(ss[j]) * ss[j];
+    r[j] = nn[j] <= 0 ? 0.0 : double(v < 0 ? 0 : v);
+  }
+  return _mm512_maskz_mov_pd(ok, _mm512_load_pd(r));
+}
+
+/// The statistics of eight groups from their operands (n is 1 where not ok), with the portable
+/// fill_statistics' operations: mean, sd, normalised mean (0 where not ok), and NPS and its SE.
+struct Statistics8 {
+  __m512d mean, sd, normalised, score, se;
+};
+inline Statistics8 statistics8(__mmask8 ok, __m512d n, __m512d sum, __m512d num, __m512d net, __m512d loud,
+                               __m512d lo, __m512d range, bool nps) {
+  const __m512d hundred = _mm512_set1_pd(100);
+  Statistics8 r;
+  r.mean = _mm512_div_pd(sum, n);
+  r.sd = _mm512_sqrt_pd(_mm512_div_pd(num, _mm512_mul_pd(n, n)));
+  r.normalised = _mm512_maskz_mov_pd(ok, _mm512_mul_pd(_mm512_div_pd(_mm512_sub_pd(r.mean, lo), range), hundred));
+  if (nps) {
+    const __m512d a = _mm512_div_pd(net, n);  // answers count +1 / 0 / -1
+    const __m512d v = _mm512_sub_pd(_mm512_div_pd(loud, n), _mm512_mul_pd(a, a));
+    r.score = _mm512_mul_pd(hundred, a);
+    r.se = _mm512_mul_pd(hundred, _mm512_sqrt_pd(_mm512_div_pd(_mm512_max_pd(v, _mm512_setzero_pd()), n)));
+  }
+  return r;
+}
+
+}  // namespace
+
+void statistics_avx512(StatisticsBlock& b, std::size_t m, double lo, double range, bool nps) {
   for (std::size_t k = 0; k < m; k += 8) {
-    const __m512d n = _mm512_load_pd(b.n + k), mean = _mm512_div_pd(_mm512_load_pd(b.sum + k), n);
-    _mm512_store_pd(b.mean + k, mean);
-    _mm512_store_pd(b.sd + k, _mm512_sqrt_pd(_mm512_div_pd(_mm512_load_pd(b.num + k), _mm512_mul_pd(n, n))));
-    const __m512d normalised = _mm512_mul_pd(_mm512_div_pd(_mm512_sub_pd(mean, lo), range), hundred);
-    _mm512_store_pd(b.normalised + k, _mm512_castsi512_pd(_mm512_and_si512(_mm512_castpd_si512(normalised),
-                                                                           _mm512_load_si512(b.ok + k))));
-    if (nps) {
-      const __m512d a = _mm512_div_pd(_mm512_load_pd(b.net + k), n);
-      const __m512d v = _mm512_sub_pd(_mm512_div_pd(_mm512_load_pd(b.loud + k), n), _mm512_mul_pd(a, a));
-      _mm512_store_pd(b.score + k, _mm512_mul_pd(hundred, a));
-      _mm512_store_pd(b.se + k, _mm512_mul_pd(hundred, _mm512_sqrt_pd(_mm512_div_pd(_mm512_max_pd(v, zero), n))));
-    }
+    const __m512i ok_bits = _mm512_load_si512(b.ok + k);
+    const __m512d zero = _mm512_setzero_pd();
+    const Statistics8 r = statistics8(_mm512_test_epi64_mask(ok_bits, ok_bits), _mm512_load_pd(b.n + k),
+                                      _mm512_load_pd(b.sum + k), _mm512_load_pd(b.num + k),
+                                      nps ? _mm512_load_pd(b.net + k) : zero, nps ? _mm512_load_pd(b.loud + k) : zero,
+                                      _mm512_set1_pd(lo), _mm512_set1_pd(range), nps);
+    _mm512_store_pd(b.mean + k, r.mean);
+    _mm512_store_pd(b.sd + k, r.sd);
+    _mm512_store_pd(b.normalised + k, r.normalised);
+    if (nps) _mm512_store_pd(b.score + k, r.score), _mm512_store_pd(b.se + k, r.se);
   }
 }
 
@@ -393,11 +435,8 @@ void count_slot_marks_avx512(const std::uint32_t* marks, const std::uint32_t* of
   }
 }
 
-void unit_statistics_avx512(const UnitStatisticsIn& in, std::size_t rows, double lo_, double range_, bool nps,
+void unit_statistics_avx512(const UnitStatisticsIn& in, std::size_t rows, double lo, double range, bool nps,
                             const UnitStatisticsOut& out) {
-  const __m512d lo = _mm512_set1_pd(lo_), range = _mm512_set1_pd(range_);
-  const __m512d zero = _mm512_setzero_pd(), one = _mm512_set1_pd(1), hundred = _mm512_set1_pd(100);
-  const __m512i small = _mm512_set1_epi64(std::int64_t(1) << 31), minus_small = _mm512_set1_epi64(-(std::int64_t(1) << 31));
   for (std::size_t k = 0; k < rows; k += 8) {
     const __mmask8 in_range = rows - k >= 8 ? __mmask8(0xFF) : __mmask8((1u << (rows - k)) - 1);
     std::uint64_t status = ~std::uint64_t(0);  // past the end: not ok
@@ -406,37 +445,18 @@ void unit_statistics_avx512(const UnitStatisticsIn& in, std::size_t rows, double
                                                  _mm512_setzero_si512());  // Status::ok
     const __m512i n = _mm512_maskz_loadu_epi64(ok, in.n + k), s = _mm512_maskz_loadu_epi64(ok, in.sum + k);
     const __m512i q = _mm512_maskz_loadu_epi64(ok, in.sumsq + k);
-    // n q - s^2 in 64 bits when every operand is below 2^31 (every realistic group), else in 128.
-    __m512d num;
-    const __mmask8 large = _mm512_cmpge_epi64_mask(n, small) | _mm512_cmpge_epi64_mask(q, small) |
-                           _mm512_cmplt_epi64_mask(q, _mm512_setzero_si512()) | _mm512_cmpge_epi64_mask(s, small) |
-                           _mm512_cmple_epi64_mask(s, minus_small);
-    if (!large) {
-      const __m512i v = _mm512_sub_epi64(_mm512_mullo_epi64(n, q), _mm512_mullo_epi64(s, s));
-      num = _mm512_cvtepi64_pd(_mm512_max_epi64(v, _mm512_setzero_si512()));
-    } else {
-      alignas(64) std::int64_t nn[8], ss[8], qq[8];
-      alignas(64) double r[8];
-      _mm512_store_si512(nn, n), _mm512_store_si512(ss, s), _mm512_store_si512(qq, q);
-      for (int j = 0; j < 8; ++j) {
-        const __int128 v = __int128(nn[j]) * qq[j] - __int128(ss[j]) * ss[j];
-        r[j] = nn[j] <= 0 ? 0.0 : double(v < 0 ? 0 : v);
-      }
-      num = _mm512_load_pd(r);
-    }
-    const __m512d nd = _mm512_mask_blend_pd(ok, one, _mm512_cvtepi64_pd(n));
-    const __m512d mean = _mm512_div_pd(_mm512_cvtepi64_pd(s), nd);
-    _mm512_mask_storeu_pd(out.mean + k, in_range, mean);
-    _mm512_mask_storeu_pd(out.sd + k, in_range, _mm512_sqrt_pd(_mm512_div_pd(num, _mm512_mul_pd(nd, nd))));
-    const __m512d normalised = _mm512_mul_pd(_mm512_div_pd(_mm512_sub_pd(mean, lo), range), hundred);
-    _mm512_mask_storeu_pd(out.normalised + k, in_range, _mm512_maskz_mov_pd(ok, normalised));
+    const __m512i p = nps ? _mm512_maskz_loadu_epi64(ok, in.promoters + k) : _mm512_setzero_si512();
+    const __m512i d = nps ? _mm512_maskz_loadu_epi64(ok, in.detractors + k) : _mm512_setzero_si512();
+    const Statistics8 r = statistics8(ok, _mm512_mask_blend_pd(ok, _mm512_set1_pd(1), _mm512_cvtepi64_pd(n)),
+                                      _mm512_cvtepi64_pd(s), variance_numerators(ok, n, s, q),
+                                      _mm512_cvtepi64_pd(_mm512_sub_epi64(p, d)), _mm512_cvtepi64_pd(_mm512_add_epi64(p, d)),
+                                      _mm512_set1_pd(lo), _mm512_set1_pd(range), nps);
+    _mm512_mask_storeu_pd(out.mean + k, in_range, r.mean);
+    _mm512_mask_storeu_pd(out.sd + k, in_range, r.sd);
+    _mm512_mask_storeu_pd(out.normalised + k, in_range, r.normalised);
     if (nps) {
-      const __m512i p = _mm512_maskz_loadu_epi64(ok, in.promoters + k), d = _mm512_maskz_loadu_epi64(ok, in.detractors + k);
-      const __m512d a = _mm512_div_pd(_mm512_cvtepi64_pd(_mm512_sub_epi64(p, d)), nd);  // answers count +1 / 0 / -1
-      const __m512d v = _mm512_sub_pd(_mm512_div_pd(_mm512_cvtepi64_pd(_mm512_add_epi64(p, d)), nd), _mm512_mul_pd(a, a));
-      _mm512_mask_storeu_pd(out.nps + k, in_range, _mm512_mul_pd(hundred, a));
-      _mm512_mask_storeu_pd(out.nps_se + k, in_range,
-                            _mm512_mul_pd(hundred, _mm512_sqrt_pd(_mm512_div_pd(_mm512_max_pd(v, zero), nd))));
+      _mm512_mask_storeu_pd(out.nps + k, in_range, r.score);
+      _mm512_mask_storeu_pd(out.nps_se + k, in_range, r.se);
       _mm512_mask_storeu_epi64(out.promoters + k, in_range, p);
       _mm512_mask_storeu_epi64(out.passives + k, in_range, _mm512_maskz_loadu_epi64(ok, in.passives + k));
       _mm512_mask_storeu_epi64(out.detractors + k, in_range, d);
@@ -470,27 +490,11 @@ void year_rows_avx512(const YearRowsIn& in, std::size_t units, int years, int fi
     const __mmask8 empty = _mm512_cmpeq_epi64_mask(n, zero);
     const __mmask8 ok = ~empty & _mm512_cmpge_epi64_mask(r, k_min);  // unit reports: primary only
     const __m512i status = _mm512_mask_blend_epi64(empty, _mm512_maskz_mov_epi64(~ok, suppressed), no_data);
-    // Mean, sd and the sample variance over n ("now") where ok; n q - s^2 exact in 64 or 128 bits.
-    __m512d num;
-    const __m512i small = _mm512_set1_epi64(std::int64_t(1) << 31);
-    const __mmask8 large = ok & (_mm512_cmpge_epi64_mask(n, small) | _mm512_cmpge_epi64_mask(q, small) |
-                                 _mm512_cmplt_epi64_mask(q, zero) | _mm512_cmpge_epi64_mask(s, small) |
-                                 _mm512_cmple_epi64_mask(s, _mm512_sub_epi64(zero, small)));
-    if (!large) {
-      num = _mm512_cvtepi64_pd(_mm512_max_epi64(_mm512_sub_epi64(_mm512_mullo_epi64(n, q), _mm512_mullo_epi64(s, s)), zero));
-    } else {
-      alignas(64) std::int64_t nn[8], ss[8], qq[8];
-      alignas(64) double v[8];
-      _mm512_store_si512(nn, n), _mm512_store_si512(ss, s), _mm512_store_si512(qq, q);
-      for (int l = 0; l < 8; ++l) {
-        const __int128 x = __int128(nn[l]) * qq[l] - __int128(ss[l]) * ss[l];
-        v[l] = nn[l] <= 0 ? 0.0 : double(x < 0 ? 0 : x);
-      }
-      num = _mm512_load_pd(v);
-    }
+    // Mean, sd and the sample variance over n ("now") where ok.
+    const __m512d num = variance_numerators(ok, n, s, q);
     const __m512d nd = _mm512_cvtepi64_pd(_mm512_mask_blend_epi64(ok, one, n));
     const __m512d mean = _mm512_maskz_div_pd(ok, _mm512_cvtepi64_pd(s), nd);
-    const __m512d var = _mm512_div_pd(_mm512_maskz_mov_pd(ok, num), _mm512_mul_pd(nd, nd));
+    const __m512d var = _mm512_div_pd(num, _mm512_mul_pd(nd, nd));
     const __mmask8 at_least_two = _mm512_cmpge_epi64_mask(n, two);
     const __m512d now = _mm512_maskz_div_pd(ok & at_least_two, var, _mm512_cvtepi64_pd(_mm512_sub_epi64(n, one)));
     // The row before each lane's.

@@ -11,11 +11,6 @@
 
 namespace rapport::score::detail {
 
-/// Per-unit integer sums of a unit pass.
-struct UnitSums {
-  std::uint64_t n = 0, sum = 0, sumsq = 0, promoters = 0, detractors = 0;
-};
-
 /// The unit partial's columns, by unit id, that the vector unit pass adds to.
 struct UnitColumns {
   std::int64_t *n, *sum, *sumsq, *promoters, *detractors;

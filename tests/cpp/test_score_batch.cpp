@@ -148,6 +148,18 @@ TEST_CASE("batch recipient role: one respondent, so every aggregate with data is
 
 namespace {
 
+/// Empties the relationship of clustered row `row` and removes it: its tombstones stay in the table
+/// and name a relationship the index no longer knows.
+void remove_relationship_at(Organisation& org, std::size_t row) {
+  const ConversationTable& t = org.conversations();
+  const std::uint32_t gone = t.relationships()[row];
+  std::vector<ConversationId> ids;
+  for (std::size_t i = 0; i < t.rows(); ++i)
+    if (t.live(i) && t.relationships()[i] == gone) ids.push_back(ConversationId{t.ids()[i]});
+  for (ConversationId id : ids) org.remove_conversation(id);
+  org.remove_relationship(RelationshipId{gone});
+}
+
 /// Sets when the vector code runs, for one scope.
 struct VectorMode {
   score::detail::VectorMode before = score::detail::vector_mode();
@@ -170,15 +182,8 @@ TEST_CASE("the vector passes give the portable passes' partials exactly", "[scor
       shape.max_conversations = runs, shape.scored = scored;
       RandomOrg ro = mixed_table(seed, shape);
       Organisation& org = ro.org;
-      // A removed relationship whose tombstones stay in the clustered part.
-      const ConversationTable& t = org.conversations();
-      const std::uint32_t gone = t.relationships()[t.sorted_rows() / 3];
-      std::vector<ConversationId> ids;
-      for (std::size_t row = 0; row < t.rows(); ++row)
-        if (t.live(row) && t.relationships()[row] == gone) ids.push_back(ConversationId{t.ids()[row]});
-      for (ConversationId id : ids) org.remove_conversation(id);
-      org.remove_relationship(RelationshipId{gone});
-      REQUIRE(t.sorted_rows() % 64 != 0);
+      remove_relationship_at(org, org.conversations().sorted_rows() / 3);
+      REQUIRE(org.conversations().sorted_rows() % 64 != 0);
       BatchIndex index(org);
       // Here units' runs of relationship ids are short, for which the passes would stay portable.
       VectorMode always(score::detail::VectorMode::always);
@@ -344,15 +349,7 @@ TEST_CASE("batch per-unit year-over-year change equals the single trends", "[sco
 TEST_CASE("batch years for the recipient role, and with a removed relationship's tombstones", "[score][batch]") {
   RandomOrg ro = mixed_table(9);
   Organisation& org = ro.org;
-  // Empty one relationship with clustered rows and remove it: its tombstones stay in the table and
-  // name a relationship the index no longer knows.
-  const ConversationTable& t = org.conversations();
-  const std::uint32_t gone = t.relationships()[t.sorted_rows() / 2];
-  std::vector<ConversationId> ids;
-  for (std::size_t row = 0; row < t.rows(); ++row)
-    if (t.live(row) && t.relationships()[row] == gone) ids.push_back(ConversationId{t.ids()[row]});
-  for (ConversationId id : ids) org.remove_conversation(id);
-  org.remove_relationship(RelationshipId{gone});
+  remove_relationship_at(org, org.conversations().sorted_rows() / 2);
   BatchIndex index(org);
   Filter fg;
   fg.guide = customer_review_guide;
