@@ -240,8 +240,14 @@ void unit_pass_avx512(const std::uint32_t* rel, const std::uint8_t* score, std::
 
 namespace {
 
+/// The 32 days a - base, b - base as 16-bit lanes in order, saturated.
+inline __m512i offsets16(__m512i a, __m512i b, __m512i base) {
+  return _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvtsepi32_epi16(_mm512_sub_epi32(a, base))),
+                            _mm512_cvtsepi32_epi16(_mm512_sub_epi32(b, base)), 1);
+}
+
 /// The year pass for Y years: per year, the sums in 64-bit lanes and the run's year bit by
-/// segmented_or; a row's year from Y + 1 date comparisons.
+/// segmented_or; a row's year from Y + 1 date comparisons, 32 rows at a time.
 template <int Y>
 void year_pass(const std::uint32_t* rel, const std::uint8_t* score, const std::int32_t* date, std::size_t rows,
                const std::uint32_t* target, const std::uint32_t* segment_end, const ScoreTables& tables,
@@ -249,7 +255,11 @@ void year_pass(const std::uint32_t* rel, const std::uint8_t* score, const std::i
   const __m512i zero = _mm512_setzero_si512();
   const __m512i t_value = broadcast16(&tables.value), t_square = broadcast16(&tables.square);
   __m512i start[Y + 1], bit[Y];
-  for (int y = 0; y <= Y; ++y) start[y] = _mm512_set1_epi32(year_starts[y]);
+  // Dates are compared as 16-bit offsets from the first year's start, packed with saturation: half
+  // the compares of 32-bit lanes. The Y years span less than 2^15 days, and an offset that wraps
+  // in 32 bits lies at least 2^31 days away, so it saturates outside them as it should.
+  const __m512i base = _mm512_set1_epi32(year_starts[0]);
+  for (int y = 0; y <= Y; ++y) start[y] = _mm512_set1_epi16(short(year_starts[y] - year_starts[0]));
   for (int y = 0; y < Y; ++y) bit[y] = _mm512_set1_epi8(char(1 << y));
   __m512i value[Y], square[Y];
   std::uint64_t n[Y];
@@ -281,10 +291,11 @@ void year_pass(const std::uint32_t* rel, const std::uint8_t* score, const std::i
     for (int q = 0; q < 4; ++q) _mm_prefetch(reinterpret_cast<const char*>(date + i + 512 + 16 * q), _MM_HINT_T0);
     __m512i d[4];
     for (int q = 0; q < 4; ++q) d[q] = _mm512_maskz_loadu_epi32(__mmask16(b.in >> (16 * q)), date + i + 16 * q);
+    const __m512i low = offsets16(d[0], d[1], base), high = offsets16(d[2], d[3], base);
     std::uint64_t after[Y + 1];
     for (int y = 0; y <= Y; ++y)
-      after[y] = join(_mm512_cmpge_epi32_mask(d[0], start[y]), _mm512_cmpge_epi32_mask(d[1], start[y]),
-                      _mm512_cmpge_epi32_mask(d[2], start[y]), _mm512_cmpge_epi32_mask(d[3], start[y])) & b.in;
+      after[y] = _cvtmask64_u64(_mm512_kunpackd(_mm512_cmpge_epi16_mask(high, start[y]),
+                                                _mm512_cmpge_epi16_mask(low, start[y]))) & b.in;
     std::uint64_t counted[Y];
     for (int y = 0; y < Y; ++y) counted[y] = b.counted & after[y] & ~after[y + 1];
     // Each run's years with a counted row, gathered at its end.

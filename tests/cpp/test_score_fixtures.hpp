@@ -44,6 +44,7 @@ struct RandomShape {
   int first_year = 2021, last_year = 2025;
   double scored = 0.9, self_assessed = 0.5;
   double five_point = 0.15;  ///< share of conversations on a 1-5 guide; 0: no such guide, one scale
+  double far_dates = 0;      ///< share dated outside the years: the days next to them, or centuries away
 };
 
 /// A random hierarchy of internal units with customers, cooperations, leadership and internal service.
@@ -107,6 +108,13 @@ struct RandomOrg {
         Row row;
         row.rel = r.id;
         row.date = Date{Date::from_ymd(s.first_year, 1, 1).days + pick(days + 1)};
+        if (s.far_dates > 0 && chance(s.far_dates)) {  // not drawn otherwise: the same data as before
+          // 2^16 days on either side: in the years again if 16-bit day offsets wrapped.
+          const int start = Date::from_ymd(s.first_year, 1, 1).days;
+          const Date far[] = {Date::from_ymd(s.first_year - 1, 12, 31), Date::from_ymd(s.last_year + 1, 1, 1),
+                              Date{start - 65536 + 400}, Date{start + 65536 + 400}};
+          row.date = far[pick(4)];
+        }
         row.kind = r.bond == Bond::cooperation ? ConversationKind::cooperation_review
                    : r.bond == Bond::leadership ? ConversationKind::employee_review
                                                  : ConversationKind::customer_review;
