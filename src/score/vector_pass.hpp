@@ -86,7 +86,7 @@ void year_pass_avx512(const std::uint32_t* rel, const std::uint8_t* score, const
                       const std::uint32_t* target, const std::uint32_t* segment_end, const ScoreTables& tables,
                       const std::int32_t* year_starts, int years, const YearCells& cells, std::uint32_t* had);
 
-/// Adds to counts[u], for each of `units` units, the number of its relationships whose mark has bit 0
+/// Sets counts[u], for each of `units` units, to the number of its relationships whose mark has bit 0
 /// set: those of unit u are members[offsets[u] .. offsets[u + 1]) (BatchIndex::provided_members).
 void count_marks_avx512(const std::uint8_t* marks, const std::uint32_t* offsets, const std::uint32_t* members,
                         std::uint32_t units, std::int64_t* counts);
@@ -107,8 +107,8 @@ void unit_statistics_avx512(const UnitStatisticsIn& in, std::size_t rows, double
 void year_rows_avx512(const YearRowsIn& in, std::size_t units, int years, int first_year, std::int64_t min_group,
                       const YearRowsOut& out);
 
-/// The same for bit sets of `slots` slots (at most 32): counts[u * slots + y] += the number of u's
-/// relationships whose mark has bit y set.
+/// The same for bit sets of `slots` slots (at most 32): sets counts[u * slots + y] to the number of
+/// u's relationships whose mark has bit y set.
 void count_slot_marks_avx512(const std::uint32_t* marks, const std::uint32_t* offsets, const std::uint32_t* members,
                              std::uint32_t units, int slots, std::int64_t* counts);
 

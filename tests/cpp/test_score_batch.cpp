@@ -160,6 +160,30 @@ void remove_relationship_at(Organisation& org, std::size_t row) {
   org.remove_relationship(RelationshipId{gone});
 }
 
+/// Adds two units that provide 20 and 40 relationships with consecutive ids, each with conversations
+/// (in the tail): wider than the vector respondent counts' one or two loads.
+void add_wide_providers(RandomOrg& ro) {
+  Organisation& org = ro.org;
+  std::mt19937 rng(5);
+  auto pick = [&](int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng); };
+  for (std::size_t width : {std::size_t(20), std::size_t(40)}) {
+    const UnitId u = org.add_unit({"wide" + std::to_string(width), "", UnitKind::team, ro.internal[0], {}});
+    std::vector<RelationshipId> rels;
+    for (std::size_t k = 0; k < width; ++k) {
+      const bool customer = k < ro.customers.size();
+      rels.push_back(org.add_relationship({u, customer ? ro.customers[k] : ro.internal[k - ro.customers.size()],
+                                           customer ? Bond::service : Bond::cooperation, "x"}));
+    }
+    for (RelationshipId r : rels)
+      for (int j = pick(3); j > 0; --j) {
+        const auto kind = org.relationship(r).bond == Bond::cooperation ? ConversationKind::cooperation_review
+                                                                         : ConversationKind::customer_review;
+        org.add_conversation({r, Date{Date::from_ymd(2021, 1, 1).days + pick(5 * 365)}, kind, customer_review_guide,
+                              pick(11), std::nullopt, {}});
+      }
+  }
+}
+
 /// Sets when the vector code runs, for one scope.
 struct VectorMode {
   score::detail::VectorMode before = score::detail::vector_mode();
@@ -183,6 +207,7 @@ TEST_CASE("the vector passes give the portable passes' partials exactly", "[scor
       shape.far_dates = 0.05;  // dates just outside the years and centuries away count nowhere
       RandomOrg ro = mixed_table(seed, shape);
       Organisation& org = ro.org;
+      add_wide_providers(ro);
       remove_relationship_at(org, org.conversations().sorted_rows() / 3);
       REQUIRE(org.conversations().sorted_rows() % 64 != 0);
       BatchIndex index(org);
