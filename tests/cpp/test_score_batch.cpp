@@ -197,6 +197,19 @@ struct PortablePasses : VectorMode {
 
 }  // namespace
 
+TEST_CASE("the vector passes set every cell and mark when there are no conversations", "[score][batch]") {
+  RandomOrg ro(21, batch_shape());  // units and relationships; its rows are not added
+  REQUIRE(ro.org.conversations().rows() == 0);
+  BatchIndex index(ro.org);
+  VectorMode always(score::detail::VectorMode::always);
+  const UnitPartial units = unit_partial(ro.org, index, {}, {});
+  const YearPartial years = year_partial(ro.org, index, 2021, 2025, {}, {});
+  PortablePasses off;
+  CHECK(units == unit_partial(ro.org, index, {}, {}));
+  CHECK(years == year_partial(ro.org, index, 2021, 2025, {}, {}));
+  CHECK(std::all_of(years.n.begin(), years.n.end(), [](std::int64_t n) { return n == 0; }));
+}
+
 TEST_CASE("the vector passes give the portable passes' partials exactly", "[score][batch]") {
   if (!score::detail::vector_passes()) WARN("this CPU has no AVX-512: only the portable pass runs");
   for (unsigned seed : {11u, 12u, 13u}) {
