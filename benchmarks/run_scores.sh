@@ -57,6 +57,11 @@ for key, label in tasks:
               f"{p[key]['median_ms'] / t['median_ms']:9.1f} {t['bound_ms']:9.2f} {t['median_ms'] / t['bound_ms']:8.1f} "
               f"{t['cpu_ms'] / t['bound_ms']:11.1f} {y[key]['median_ms']:10.1f} {p[key]['median_ms'] / y[key]['median_ms']:9.1f}")
 print("(python: the same call from /usr/bin/python3, returning a pandas DataFrame with labels)")
+for n, (r, p, y) in runs.items():
+    t, lines = r["latest_scores"], r["latest_lines"]
+    print(f"latest score per relationship, {n // 1000000}M, against the 64-byte lines it must read (the id and date "
+          f"lines holding a latest row, {lines['bytes'] / 1e6:.0f} MB with the rest): bound {lines['bound_ms']:.2f} ms, "
+          f"x {t['median_ms'] / lines['bound_ms']:.1f} (cpu x {t['cpu_ms'] / lines['bound_ms']:.1f})")
 print()
 print("rapport alone (median wall ms, cpu ms):")
 for key in ("unit_pass", "year_pass", "subtree_scores"):
