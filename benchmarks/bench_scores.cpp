@@ -98,8 +98,8 @@ double read_bandwidth() {
 
 /// The 64-byte lines of the id and date columns that hold some relationship's latest row with a score
 /// (latest by date, then id, as latest_scores takes it).
-std::size_t latest_lines(const ConversationTable& t) {
-  std::vector<std::size_t> latest(t.relationships().empty() ? 0 : *std::max_element(t.relationships().begin(), t.relationships().end()) + 1, SIZE_MAX);
+std::size_t latest_lines(const ConversationTable& t, std::size_t relationships) {
+  std::vector<std::size_t> latest(relationships, SIZE_MAX);  // by relationship id: its latest row
   for (std::size_t i = 0; i < t.rows(); ++i) {
     if (!t.live(i) || t.scores()[i] == 0xFF) continue;
     std::size_t& l = latest[t.relationships()[i]];
@@ -179,7 +179,7 @@ int main(int argc, char** argv) {
   double latest_bytes = rows * 5 + rels * (4 + 4 + 4 + 1);
   // Memory is read in 64-byte lines, though: the lines of the id and date columns that hold a
   // relationship's latest row, counted here from the data, are what the pass must read of them.
-  double latest_line_bytes = rows * 5 + double(latest_lines(t)) * 64;
+  double latest_line_bytes = rows * 5 + double(latest_lines(t, index.relationship_bound())) * 64;
 
   // 3. Per-unit year-over-year change, 2021..2025.
   score::YearColumns years;

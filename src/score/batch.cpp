@@ -505,9 +505,14 @@ ResultColumn<std::int64_t> respondents_of(const BatchIndex& index, Bits&& bits, 
   const std::size_t rels = index.providers().size();
   auto at = [&](std::uint32_t unit, int y) { return std::size_t(unit) * std::size_t(slots) + std::size_t(y); };
   ResultColumn<std::int64_t> resp;
+  if (role == Role::recipient) {  // the unit itself is the one respondent
+    resp.assign(units * std::size_t(slots), 0);
+    for (std::size_t r = 0; r < rels; ++r)
+      for (std::uint32_t b = bits(r); b; b &= b - 1) resp[at(recipient[r], __builtin_ctz(b))] = 1;
+    return resp;
+  }
   constexpr bool as_bytes = requires { bits.bytes; };  // one slot, a byte per relationship
-  const bool vector_counts = role == Role::provider && detail::vector_passes() && (as_bytes || slots <= 32);
-  if (vector_counts) {
+  if (detail::vector_passes() && (as_bytes || slots <= 32)) {
     // The vector counts write the rows of every indexed unit, so the column is not zeroed first.
     size_for_overwrite(units * std::size_t(slots), resp);
     const auto indexed = std::uint32_t(std::min(units, index.provided_offsets().size() - 1));
@@ -518,42 +523,34 @@ ResultColumn<std::int64_t> respondents_of(const BatchIndex& index, Bits&& bits, 
       detail::count_slot_marks_avx512(bits.words, index.provided_offsets().data(), index.provided_members().data(),
                                       indexed, slots, resp.data());
     std::fill(resp.begin() + std::ptrdiff_t(at(indexed, 0)), resp.end(), 0);
+  } else if constexpr (as_bytes) {
+    resp.assign(units * std::size_t(slots), 0);
+    for (std::size_t r = 0; r < rels; ++r) resp[provider[r] == none32 ? 0 : provider[r]] += bits(r) & 1u;
   } else {
     resp.assign(units * std::size_t(slots), 0);
-  }
-  if (role == Role::recipient) {  // the unit itself is the one respondent
-    for (std::size_t r = 0; r < rels; ++r)
-      for (std::uint32_t b = bits(r); b; b &= b - 1) resp[at(recipient[r], __builtin_ctz(b))] = 1;
-    return resp;
-  }
-  if (!vector_counts) {
-    if constexpr (as_bytes) {
-      for (std::size_t r = 0; r < rels; ++r) resp[provider[r] == none32 ? 0 : provider[r]] += bits(r) & 1u;
-    } else {
-      // Unit by unit over its provided relationships. Each relationship's bit set is spread into bytes
-      // (one table lookup per 8 slots) and added to byte counters in registers, emptied into the row
-      // every 255 relationships: adding slot by slot into the row was a third of finish_years.
-      static const std::array<std::uint64_t, 256> spread = [] {
-        std::array<std::uint64_t, 256> t{};
-        for (unsigned b = 0; b < 256; ++b)
-          for (unsigned k = 0; k < 8; ++k) t[b] |= std::uint64_t((b >> k) & 1u) << (8 * k);
-        return t;
-      }();
-      const int groups = (slots + 7) / 8;  // slots <= 32 (check_years)
-      auto off = index.provided_offsets();
-      auto members = index.provided_members();
-      for (std::uint32_t u = 0; u < units && u + 1 < off.size(); ++u) {
-        std::int64_t* row = resp.data() + at(u, 0);
-        for (auto lo = off[u]; lo < off[u + 1];) {
-          const auto hi = std::min<std::uint32_t>(off[u + 1], lo + 255);
-          std::uint64_t count[4] = {0, 0, 0, 0};
-          for (auto i = lo; i < hi; ++i) {
-            std::uint32_t b = bits(members[i]);
-            for (int g = 0; g < groups; ++g) count[g] += spread[(b >> (8 * g)) & 0xFFu];
-          }
-          for (int y = 0; y < slots; ++y) row[y] += std::int64_t((count[y / 8] >> (8 * (y % 8))) & 0xFFu);
-          lo = hi;
+    // Unit by unit over its provided relationships. Each relationship's bit set is spread into bytes
+    // (one table lookup per 8 slots) and added to byte counters in registers, emptied into the row
+    // every 255 relationships: adding slot by slot into the row was a third of finish_years.
+    static const std::array<std::uint64_t, 256> spread = [] {
+      std::array<std::uint64_t, 256> t{};
+      for (unsigned b = 0; b < 256; ++b)
+        for (unsigned k = 0; k < 8; ++k) t[b] |= std::uint64_t((b >> k) & 1u) << (8 * k);
+      return t;
+    }();
+    const int groups = (slots + 7) / 8;  // slots <= 32 (check_years)
+    auto off = index.provided_offsets();
+    auto members = index.provided_members();
+    for (std::uint32_t u = 0; u < units && u + 1 < off.size(); ++u) {
+      std::int64_t* row = resp.data() + at(u, 0);
+      for (auto lo = off[u]; lo < off[u + 1];) {
+        const auto hi = std::min<std::uint32_t>(off[u + 1], lo + 255);
+        std::uint64_t count[4] = {0, 0, 0, 0};
+        for (auto i = lo; i < hi; ++i) {
+          std::uint32_t b = bits(members[i]);
+          for (int g = 0; g < groups; ++g) count[g] += spread[(b >> (8 * g)) & 0xFFu];
         }
+        for (int y = 0; y < slots; ++y) row[y] += std::int64_t((count[y / 8] >> (8 * (y % 8))) & 0xFFu);
+        lo = hi;
       }
     }
   }
