@@ -16,6 +16,7 @@
 #include "rapport/score/batch.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <array>
 #include <cstring>
 #include <numeric>
@@ -1001,14 +1002,26 @@ std::int64_t year_pass(const ConversationTable& t, const Masks& m, const YearTab
   return eff.skipped;
 }
 
-}  // namespace
+/// The year starts of the vector year pass: first_year .. last_year + 1.
+std::vector<std::int32_t> year_starts(int first_year, int last_year) {
+  std::vector<std::int32_t> starts;
+  for (int y = first_year; y <= last_year + 1; ++y) starts.push_back(Date::from_ymd(y, 1, 1).days);
+  return starts;
+}
 
-YearPartial year_partial(const Organisation& org, const BatchIndex& index, int first_year, int last_year,
-                         const Filter& filter, const BatchOptions& options) {
+void check_year_partial(const Organisation& org, const BatchIndex& index, int first_year, int last_year,
+                        const Filter& filter, const BatchOptions& options) {
   detail::check_index(index, org);
   check_scale(options.scale);
   detail::check_years(first_year, last_year, 32);
   if (filter.period) throw ValidationError("year_partial: the years are the periods; leave filter.period unset");
+}
+
+}  // namespace
+
+YearPartial year_partial(const Organisation& org, const BatchIndex& index, int first_year, int last_year,
+                         const Filter& filter, const BatchOptions& options) {
+  check_year_partial(org, index, first_year, last_year, filter, options);
   YearPartial p;
   p.first_year = first_year, p.last_year = last_year, p.scale = options.scale, p.role = options.role, p.filter = filter;
   const int years = p.years();
@@ -1026,14 +1039,11 @@ YearPartial year_partial(const Organisation& org, const BatchIndex& index, int f
   std::uint32_t* had = p.had_years.data();
   // filter.period is unset (the years are the period), so only the kind and guide variants occur.
   const bool vector = years <= 8 && vector_pass(m, filter, options.scale, index, options.role);
-  if (vector) {
-    std::vector<std::int32_t> starts;
-    for (int y = first_year; y <= last_year + 1; ++y) starts.push_back(Date::from_ymd(y, 1, 1).days);
+  if (vector)
     detail::year_pass_avx512(t.relationships().data(), t.scores().data(), t.dates().data(), t.sorted_rows(), target,
                              segment_ends(index, options.role),
-                             score_tables(options.scale, sum_lut(options.scale, options.preset)), starts.data(), years,
-                             {out.n, out.sum, out.sumsq}, had);
-  }
+                             score_tables(options.scale, sum_lut(options.scale, options.preset)),
+                             year_starts(first_year, last_year).data(), years, {out.n, out.sum, out.sumsq}, had);
   auto pass = [&]<int W>() {
     return dispatch(m, [&]<bool K, bool G, bool>() {
       return year_pass<W, K, G>(t, m, yt, options.scale, years, target, had, out, vector);
@@ -1053,55 +1063,44 @@ YearPartial year_partial(const Organisation& org, const BatchIndex& index, int f
 
 namespace {
 
-/// finish_years; with `take_n` (the partial's own n column) that column is moved into the result
-/// instead of copied.
-YearColumns finish_years(const YearPartial& p, ResultColumn<std::int64_t>* take_n, const Organisation& org,
-                         const BatchIndex& index, const Privacy& privacy) {
-  privacy.validate();
-  detail::check_index(index, org);
-  const int years = p.years();
-  const std::size_t units = years > 0 ? p.n.size() / std::size_t(years) : 0;
-  if (years <= 0 || units > org.units().id_bound() || p.had_years.size() != index.relationship_bound())
-    throw ValidationError("the year partial does not fit this organisation");
+/// The year columns from a unit * year table of n, sums and respondents (n and the respondents
+/// moved in): statuses, means, standard deviations and each year's change.
+YearColumns year_columns(int first_year, int last_year, ResultColumn<std::int64_t>&& n, const std::int64_t* sum,
+                         const std::int64_t* sumsq, ResultColumn<std::int64_t>&& respondents, std::int64_t min_group) {
   YearColumns c;
-  c.first_year = p.first_year, c.last_year = p.last_year, c.skipped_other_scale = p.skipped_other_scale;
-  const std::size_t rows = units * std::size_t(years);
-  // Not zeroed before they are filled, row by row below; n (moved in by unit_years, else copied)
-  // and the respondents are moved in: the writes to these 32 MB of columns (at 100k units and
-  // five years) are most of this function's time.
+  c.first_year = first_year, c.last_year = last_year;
+  const int years = last_year - first_year + 1;
+  const std::size_t rows = n.size(), units = rows / std::size_t(years);
+  // Not zeroed before they are filled, row by row below; n and the respondents are moved in: the
+  // writes to these 32 MB of columns (at 100k units and five years) are most of this function's time.
   size_for_overwrite(rows, c.unit, c.year, c.status, c.change_status, c.mean, c.sd, c.delta, c.delta_se, c.has_se);
-  if (take_n)
-    c.n = std::move(*take_n);
-  else
-    c.n.assign(p.n.begin(), p.n.end());
-  c.respondents = respondents_of(index, WordMarks{p.had_years.data()}, p.role, units, years);
+  c.n = std::move(n), c.respondents = std::move(respondents);
   if (detail::vector_passes()) {
-    detail::year_rows_avx512({c.n.data(), p.sum.data(), p.sumsq.data(), c.respondents.data()}, units, years,
-                             p.first_year, privacy.min_group,
+    detail::year_rows_avx512({c.n.data(), sum, sumsq, c.respondents.data()}, units, years, first_year, min_group,
                              {c.unit.data(), c.year.data(), c.status.data(), c.change_status.data(), c.has_se.data(),
                               c.mean.data(), c.sd.data(), c.delta.data(), c.delta_se.data()});
     return c;
   }
   // Row by row in order (unit-major), through local pointers so the compiler keeps them in registers.
-  const std::int64_t *pn = c.n.data(), *ps = p.sum.data(), *pq = p.sumsq.data(), *pr = c.respondents.data();
+  const std::int64_t *pn = c.n.data(), *pr = c.respondents.data();
   std::uint32_t* cu = c.unit.data();
   std::int32_t* cy = c.year.data();
   std::uint8_t *cs = c.status.data(), *ccs = c.change_status.data(), *chs = c.has_se.data();
   double *cm = c.mean.data(), *csd = c.sd.data(), *cd = c.delta.data(), *cse = c.delta_se.data();
-  const std::int64_t k = privacy.min_group;
+  const std::int64_t k = min_group;
   // The change's standard error adds each year's sample variance over n, as trend() does; that is
   // the population variance over n - 1. Computed once per row and kept for the next year's change.
   for (std::size_t u = 0, i = 0; u < units; ++u) {
     double before = 0;  // the sample variance over n of the year before, when it is ok with n >= 2
     for (int y = 0; y < years; ++y, ++i) {
       cu[i] = std::uint32_t(u);
-      cy[i] = p.first_year + y;
+      cy[i] = first_year + y;
       Status st = pn[i] == 0 ? Status::no_data : pr[i] < k ? Status::suppressed : Status::ok;  // unit reports: primary only
       cs[i] = std::uint8_t(st);
       double now = 0, mean = 0, sd = 0;  // every column of the row is written
       if (st == Status::ok) {
-        mean = double(ps[i]) / double(pn[i]);
-        const double var = detail::variance_of(pn[i], ps[i], pq[i]);
+        mean = double(sum[i]) / double(pn[i]);
+        const double var = detail::variance_of(pn[i], sum[i], sumsq[i]);
         sd = std::sqrt(var);
         if (pn[i] >= 2) now = var / double(pn[i] - 1);
       }
@@ -1124,15 +1123,91 @@ YearColumns finish_years(const YearPartial& p, ResultColumn<std::int64_t>* take_
   return c;
 }
 
+/// finish_years; with `take_n` (the partial's own n column) that column is moved into the result
+/// instead of copied.
+YearColumns finish_years(const YearPartial& p, ResultColumn<std::int64_t>* take_n, const Organisation& org,
+                         const BatchIndex& index, const Privacy& privacy) {
+  privacy.validate();
+  detail::check_index(index, org);
+  const int years = p.years();
+  const std::size_t units = years > 0 ? p.n.size() / std::size_t(years) : 0;
+  if (years <= 0 || units > org.units().id_bound() || p.had_years.size() != index.relationship_bound())
+    throw ValidationError("the year partial does not fit this organisation");
+  ResultColumn<std::int64_t> n;
+  if (take_n)
+    n = std::move(*take_n);
+  else
+    n.assign(p.n.begin(), p.n.end());
+  YearColumns c = year_columns(p.first_year, p.last_year, std::move(n), p.sum.data(), p.sumsq.data(),
+                               respondents_of(index, WordMarks{p.had_years.data()}, p.role, units, years),
+                               privacy.min_group);
+  c.skipped_other_scale = p.skipped_other_scale;
+  return c;
+}
+
 }  // namespace
 
 YearColumns finish_years(const YearPartial& p, const Organisation& org, const BatchIndex& index, const Privacy& privacy) {
   return finish_years(p, nullptr, org, index, privacy);
 }
 
+namespace {
+
+/// unit_years in the usual case, without a partial: the vector pass counts each unit's respondents
+/// per year itself, where the partial must mark each relationship's years (to merge exactly) and
+/// finish_years count the marks again. Only the repeats of shared (provider, recipient) pairs need
+/// those marks: they are found from the pairs' own rows. Empty when the case does not hold (not
+/// the vector pass, or rows not yet clustered).
+std::optional<YearColumns> counted_unit_years(const Organisation& org, const BatchIndex& index, int first_year,
+                                              int last_year, const Filter& filter, const BatchOptions& options) {
+  const int years = last_year - first_year + 1;
+  const ConversationTable& t = org.conversations();
+  if (years > 8 || t.sorted_rows() != t.rows() ||
+      !vector_pass(make_masks(org, filter, options.scale), filter, options.scale, index, options.role))
+    return std::nullopt;
+  const std::size_t units = org.units().id_bound(), cells = units * std::size_t(years);
+  ResultColumn<std::int64_t> n(cells, 0), sum(cells, 0), sumsq(cells, 0), respondents(cells, 0);
+  const std::vector<std::int32_t> starts = year_starts(first_year, last_year);
+  const Targets targets(index, options.role, filter, std::uint32_t(units));  // all bonds: no copy
+  const std::uint32_t* rel = t.relationships().data();
+  detail::year_pass_avx512(rel, t.scores().data(), t.dates().data(), t.rows(), targets.units(),
+                           segment_ends(index, options.role),
+                           score_tables(options.scale, sum_lut(options.scale, options.preset)), starts.data(), years,
+                           {n.data(), sum.data(), sumsq.data(), respondents.data()}, nullptr);
+  if (options.role == Role::recipient) {  // the unit itself is the one respondent
+    for (auto& r : respondents) r = r != 0;
+  } else {
+    // A pair's relationships count once: their years, from their rows (clustered by relationship).
+    const YearTable yt(first_year, last_year);
+    auto year_bits = [&](std::uint32_t r) {
+      std::uint32_t bits = 0;
+      for (auto i = std::size_t(std::lower_bound(rel, rel + t.rows(), r) - rel); i < t.rows() && rel[i] == r; ++i)
+        if (const std::uint32_t y = yt(t.dates()[i]); y < std::uint32_t(years) && t.scores()[i] != ConversationTable::no_score)
+          bits |= 1u << y;
+      return bits;
+    };
+    auto off = index.shared_pair_offsets();
+    auto members = index.shared_pair_members();
+    for (std::size_t g = 0; g + 1 < off.size(); ++g) {
+      int count[8] = {};
+      for (auto i = off[g]; i < off[g + 1]; ++i)
+        for (std::uint32_t b = year_bits(members[i]); b; b &= b - 1) ++count[__builtin_ctz(b)];
+      const std::size_t row = std::size_t(index.providers()[members[off[g]]]) * std::size_t(years);
+      for (int y = 0; y < years; ++y)
+        if (count[y] > 1) respondents[row + std::size_t(y)] -= count[y] - 1;
+    }
+  }
+  return year_columns(first_year, last_year, std::move(n), sum.data(), sumsq.data(), std::move(respondents),
+                      options.privacy.min_group);
+}
+
+}  // namespace
+
 YearColumns unit_years(const Organisation& org, const BatchIndex& index, int first_year, int last_year,
                        const Filter& filter, const BatchOptions& options) {
   options.privacy.validate();
+  check_year_partial(org, index, first_year, last_year, filter, options);
+  if (auto c = counted_unit_years(org, index, first_year, last_year, filter, options)) return std::move(*c);
   YearPartial p = year_partial(org, index, first_year, last_year, filter, options);
   return finish_years(p, &p.n, org, index, options.privacy);
 }

@@ -248,7 +248,7 @@ inline __m512i offsets16(__m512i a, __m512i b, __m512i base) {
 
 /// The year pass for Y years: per year, the sums in 64-bit lanes and the run's year bit by
 /// segmented_or; a row's year from Y + 1 date comparisons, 32 rows at a time.
-template <int Y>
+template <int Y, bool Count>
 void year_pass(const std::uint32_t* rel, const std::uint8_t* score, const std::int32_t* date, std::size_t rows,
                const std::uint32_t* target, const std::uint32_t* segment_end, const ScoreTables& tables,
                const std::int32_t* year_starts, const YearCells& cells, std::uint32_t* had) {
@@ -262,8 +262,8 @@ void year_pass(const std::uint32_t* rel, const std::uint8_t* score, const std::i
   for (int y = 0; y <= Y; ++y) start[y] = _mm512_set1_epi16(short(year_starts[y] - year_starts[0]));
   for (int y = 0; y < Y; ++y) bit[y] = _mm512_set1_epi8(char(1 << y));
   __m512i value[Y], square[Y];
-  std::uint64_t n[Y];
-  for (int y = 0; y < Y; ++y) value[y] = square[y] = zero, n[y] = 0;
+  std::uint64_t n[Y], ran[Y];  // with Count, ran[y]: the unit's runs with a counted row in year y
+  for (int y = 0; y < Y; ++y) value[y] = square[y] = zero, n[y] = ran[y] = 0;
   alignas(64) std::uint32_t ids[mark_buffer + 64], years[mark_buffer + 64];
   std::size_t marked = 0;
   auto write_marks = [&] {
@@ -278,9 +278,10 @@ void year_pass(const std::uint32_t* rel, const std::uint8_t* score, const std::i
         cells.n[row + std::size_t(y)] += std::int64_t(n[y]);
         cells.sum[row + std::size_t(y)] += _mm512_reduce_add_epi64(value[y]);
         cells.sumsq[row + std::size_t(y)] += _mm512_reduce_add_epi64(square[y]);
+        if constexpr (Count) cells.respondents[row + std::size_t(y)] += std::int64_t(ran[y]);
       }
     }
-    for (int y = 0; y < Y; ++y) value[y] = square[y] = zero, n[y] = 0;
+    for (int y = 0; y < Y; ++y) value[y] = square[y] = zero, n[y] = ran[y] = 0;
   };
   UnitWalk walk(rel, target, segment_end);
   RunStarts run_starts;
@@ -298,34 +299,41 @@ void year_pass(const std::uint32_t* rel, const std::uint8_t* score, const std::i
                                                 _mm512_cmpge_epi16_mask(low, start[y]))) & b.in;
     std::uint64_t counted[Y];
     for (int y = 0; y < Y; ++y) counted[y] = b.counted & after[y] & ~after[y + 1];
-    // Each run's years with a counted row, gathered at its end.
+    // Each run's years with a counted row, gathered at its end: counted there (Count) or marked.
     const std::uint64_t starts = run_starts(b.ends);
-    // A byte of year bits per row (distinct bits, so adding is or-ing), widened per 16 rows.
-    __m512i bits = zero;
-    for (int y = 0; y < Y; ++y) bits = _mm512_mask_add_epi8(bits, segmented_or(counted[y], starts, carry[y]), bits, bit[y]);
-    const __m512i lanes[4] = {_mm512_cvtepu8_epi32(_mm512_extracti32x4_epi32(bits, 0)),
-                              _mm512_cvtepu8_epi32(_mm512_extracti32x4_epi32(bits, 1)),
-                              _mm512_cvtepu8_epi32(_mm512_extracti32x4_epi32(bits, 2)),
-                              _mm512_cvtepu8_epi32(_mm512_extracti32x4_epi32(bits, 3))};
-    for (int q = 0; q < 4; ++q) {
-      const __mmask16 e = __mmask16(b.ends >> (16 * q));
-      _mm512_storeu_si512(ids + marked, _mm512_maskz_compress_epi32(e, b.rel[q]));
-      _mm512_storeu_si512(years + marked, _mm512_maskz_compress_epi32(e, lanes[q]));
-      marked += popcount(e);
+    std::uint64_t ends_with[Y];  // run ends whose run had a counted row in year y
+    if constexpr (Count) {
+      for (int y = 0; y < Y; ++y) ends_with[y] = segmented_or(counted[y], starts, carry[y]) & b.ends;
+    } else {
+      // A byte of year bits per row (distinct bits, so adding is or-ing), widened per 16 rows.
+      __m512i bits = zero;
+      for (int y = 0; y < Y; ++y)
+        bits = _mm512_mask_add_epi8(bits, segmented_or(counted[y], starts, carry[y]), bits, bit[y]);
+      const __m512i lanes[4] = {_mm512_cvtepu8_epi32(_mm512_extracti32x4_epi32(bits, 0)),
+                                _mm512_cvtepu8_epi32(_mm512_extracti32x4_epi32(bits, 1)),
+                                _mm512_cvtepu8_epi32(_mm512_extracti32x4_epi32(bits, 2)),
+                                _mm512_cvtepu8_epi32(_mm512_extracti32x4_epi32(bits, 3))};
+      for (int q = 0; q < 4; ++q) {
+        const __mmask16 e = __mmask16(b.ends >> (16 * q));
+        _mm512_storeu_si512(ids + marked, _mm512_maskz_compress_epi32(e, b.rel[q]));
+        _mm512_storeu_si512(years + marked, _mm512_maskz_compress_epi32(e, lanes[q]));
+        marked += popcount(e);
+      }
+      if (marked >= mark_buffer) write_marks();
     }
-    if (marked >= mark_buffer) write_marks();
     const __m512i v = _mm512_shuffle_epi8(t_value, b.score), v2 = _mm512_shuffle_epi8(t_square, b.score);
     walk(b, [&](std::uint64_t part) {
       for (int y = 0; y < Y; ++y) {
         const std::uint64_t m = counted[y] & part;
         n[y] += popcount(m);
+        if constexpr (Count) ran[y] += popcount(ends_with[y] & part);
         value[y] = _mm512_add_epi64(value[y], _mm512_sad_epu8(_mm512_maskz_mov_epi8(m, v), zero));
         square[y] = _mm512_add_epi64(square[y], _mm512_sad_epu8(_mm512_maskz_mov_epi8(m, v2), zero));
       }
     }, flush);
   }
   flush(walk.unit);
-  write_marks();
+  if constexpr (!Count) write_marks();
 }
 
 }  // namespace
@@ -336,7 +344,10 @@ void year_pass_avx512(const std::uint32_t* rel, const std::uint8_t* score, const
   if (rows == 0) return;
   switch (years) {
 #define RAPPORT_YEARS(Y) \
-  case Y: return year_pass<Y>(rel, score, date, rows, target, segment_end, tables, year_starts, cells, had);
+  case Y:                                                                                                          \
+    return cells.respondents                                                                                       \
+               ? year_pass<Y, true>(rel, score, date, rows, target, segment_end, tables, year_starts, cells, had) \
+               : year_pass<Y, false>(rel, score, date, rows, target, segment_end, tables, year_starts, cells, had);
     RAPPORT_YEARS(1) RAPPORT_YEARS(2) RAPPORT_YEARS(3) RAPPORT_YEARS(4)
     RAPPORT_YEARS(5) RAPPORT_YEARS(6) RAPPORT_YEARS(7) RAPPORT_YEARS(8)
 #undef RAPPORT_YEARS

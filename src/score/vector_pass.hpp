@@ -74,14 +74,17 @@ void unit_pass_avx512(const std::uint32_t* rel, const std::uint8_t* score, std::
                       const std::uint32_t* target, const std::uint32_t* segment_end, const ScoreTables& tables,
                       const UnitColumns& sums, std::uint8_t* had);
 
-/// The year partial's columns, by unit * years + year.
+/// The year partial's columns, by unit * years + year; with `respondents`, the pass counts them
+/// instead of marking relationships.
 struct YearCells {
-  std::int64_t *n, *sum, *sumsq;
+  std::int64_t *n, *sum, *sumsq, *respondents = nullptr;
 };
 
 /// The year pass, for 1-8 years: as the unit pass, with each row's sums in its year's cell (dates
 /// in [year_starts[y], year_starts[y + 1]) are year y; others count nowhere) and had[r] set to the
 /// bit set of the years in which relationship r has a row with a score. Sums only n, value and square.
+/// With cells.respondents, `had` is not used: each cell adds the number of the unit's relationships
+/// with a row with a score in its year (every relationship's rows are in [0, rows), once).
 void year_pass_avx512(const std::uint32_t* rel, const std::uint8_t* score, const std::int32_t* date, std::size_t rows,
                       const std::uint32_t* target, const std::uint32_t* segment_end, const ScoreTables& tables,
                       const std::int32_t* year_starts, int years, const YearCells& cells, std::uint32_t* had);

@@ -270,6 +270,41 @@ TEST_CASE("the vector passes give the portable passes' partials exactly", "[scor
   }
 }
 
+TEST_CASE("unit_years counts respondents in the vector pass as the portable partial does", "[score][batch]") {
+  // A clustered table without a tail (the case where unit_years skips the partial), with a removed
+  // relationship's tombstones, pairs with two bonds (one respondent), missing scores and far dates.
+  for (unsigned seed : {14u, 15u}) {
+    for (auto [runs, scored] : {std::pair{3, 0.9}, std::pair{40, 0.3}}) {
+      RandomShape shape = batch_shape();
+      shape.five_point = 0;
+      shape.max_conversations = runs, shape.scored = scored;
+      shape.far_dates = 0.05;
+      RandomOrg ro = mixed_table(seed, shape);
+      Organisation& org = ro.org;
+      add_wide_providers(ro);
+      org.compact();
+      remove_relationship_at(org, org.conversations().rows() / 3);
+      REQUIRE(org.conversations().sorted_rows() == org.conversations().rows());
+      REQUIRE(org.conversations().size() < org.conversations().rows());
+      BatchIndex index(org);
+      REQUIRE(index.shared_pair_offsets().size() > 1);
+      VectorMode always(score::detail::VectorMode::always);
+      for (Role role : {Role::provider, Role::recipient})
+        for (auto [first, last] : {std::pair{2021, 2025}, std::pair{2023, 2023}, std::pair{2018, 2025}}) {
+          INFO("seed " << seed << ", runs up to " << runs << ", role " << int(role) << ", years " << first << "-" << last);
+          BatchOptions bo;
+          bo.role = role;
+          bo.privacy.min_group = 3;
+          const YearColumns counted = unit_years(org, index, first, last, {}, bo);
+          PortablePasses off;
+          const YearPartial p = year_partial(org, index, first, last, {}, bo);
+          CHECK(counted == finish_years(p, org, index, bo.privacy));
+          CHECK(counted == unit_years(org, index, first, last, {}, bo));
+        }
+    }
+  }
+}
+
 namespace {
 
 /// Every relationship's latest score against a scan of all its rows, for each filter.
