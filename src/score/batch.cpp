@@ -495,6 +495,20 @@ struct WordMarks {
   std::uint32_t operator()(std::size_t r) const { return words[r]; }
 };
 
+/// Takes off the repeats of shared (provider, recipient) pairs from respondents counted per
+/// relationship: bits(r), relationship r's slots with data.
+template <class Bits>
+void subtract_pair_repeats(const BatchIndex& index, int slots, Bits&& bits, ResultColumn<std::int64_t>& resp) {
+  auto off = index.shared_pair_offsets();
+  auto members = index.shared_pair_members();
+  for (std::size_t g = 0; g + 1 < off.size(); ++g)
+    for (int y = 0; y < slots; ++y) {
+      std::int64_t c = 0;
+      for (auto i = off[g]; i < off[g + 1]; ++i) c += (bits(members[i]) >> y) & 1u;
+      if (c > 1) resp[std::size_t(index.providers()[members[off[g]]]) * std::size_t(slots) + std::size_t(y)] -= c - 1;
+    }
+}
+
 /// Distinct respondents per (unit, slot) from per-relationship bit sets (bit y: had data in slot y):
 /// relationships with data in the role, less the repeats of a (provider, recipient) pair. One sweep over
 /// the relationships, without data-dependent branches for the common single-slot case.
@@ -555,15 +569,29 @@ ResultColumn<std::int64_t> respondents_of(const BatchIndex& index, Bits&& bits, 
       }
     }
   }
-  auto off = index.shared_pair_offsets();
-  auto members = index.shared_pair_members();
-  for (std::size_t g = 0; g + 1 < off.size(); ++g)
-    for (int y = 0; y < slots; ++y) {
-      std::int64_t c = 0;
-      for (auto i = off[g]; i < off[g + 1]; ++i) c += (bits(members[i]) >> y) & 1u;
-      if (c > 1) resp[at(provider[members[off[g]]], y)] -= c - 1;
-    }
+  subtract_pair_repeats(index, slots, bits, resp);
   return resp;
+}
+
+/// Respondents that the vector pass counted per relationship (cells.respondents) are made the
+/// partial's: one per unit in the recipient role; for providers, a shared pair's relationships
+/// once, their slots read from the pairs' own rows (clustered: no tail). slot_of(row): the slot of
+/// a row with a score, or `slots` where it counts nowhere.
+template <class SlotOf>
+void settle_counted_respondents(const ConversationTable& t, const BatchIndex& index, Role role, int slots,
+                                SlotOf&& slot_of, ResultColumn<std::int64_t>& resp) {
+  if (role == Role::recipient) {  // the unit itself is the one respondent
+    for (auto& r : resp) r = r != 0;
+    return;
+  }
+  const std::uint32_t* rel = t.relationships().data();
+  subtract_pair_repeats(index, slots, [&](std::uint32_t r) {
+    std::uint32_t bits = 0;
+    for (auto i = std::size_t(std::lower_bound(rel, rel + t.rows(), r) - rel); i < t.rows() && rel[i] == r; ++i)
+      if (const std::uint32_t y = slot_of(i); y < std::uint32_t(slots) && t.scores()[i] != ConversationTable::no_score)
+        bits |= 1u << y;
+    return bits;
+  }, resp);
 }
 
 }  // namespace
@@ -582,6 +610,54 @@ void UnitPartial::merge(const UnitPartial& o) {
   skipped_other_scale += o.skipped_other_scale;
 }
 
+namespace {
+
+/// The vector unit pass over the clustered rows into p's sums (zeroed here: they are added once per
+/// unit), marking p.had or, with `respondents`, counting them (vector_pass.hpp).
+void vector_unit_pass(const ConversationTable& t, const BatchIndex& index, const BatchOptions& options,
+                      const std::uint32_t* target, const SumLut& l, std::size_t units, UnitPartial& p,
+                      std::int64_t* respondents) {
+  p.n.assign(units, 0), p.sum.assign(units, 0), p.sumsq.assign(units, 0);
+  p.promoters.assign(units, 0), p.detractors.assign(units, 0);
+  detail::unit_pass_avx512(t.relationships().data(), t.scores().data(), t.sorted_rows(), target,
+                           segment_ends(index, options.role), score_tables(options.scale, l),
+                           {p.n.data(), p.sum.data(), p.sumsq.data(), p.promoters.data(), p.detractors.data(), respondents},
+                           respondents ? nullptr : p.had.data());
+}
+
+void set_passives(UnitPartial& p) {
+  size_for_overwrite(p.n.size(), p.passives);
+  for (std::size_t u = 0; u < p.n.size(); ++u) p.passives[u] = p.scale.is_nps() ? p.n[u] - p.promoters[u] - p.detractors[u] : 0;
+}
+
+/// finish_units with the partial's respondents (moved in).
+ScoreColumns unit_columns(const UnitPartial& p, ResultColumn<std::int64_t>&& respondents, const Privacy& privacy) {
+  const std::size_t units = p.n.size();
+  const bool nps = p.scale.is_nps();
+  ScoreColumns c = make_columns(units, nps, true);
+  c.skipped_other_scale = p.skipped_other_scale;
+  c.respondents = std::move(respondents);
+  // Unit reports are never withheld to protect another group (privacy.hpp): primary suppression only.
+  for (std::size_t u = 0; u < units; ++u) {
+    c.n[u] = p.n[u];
+    c.status[u] = std::uint8_t(detail::primary_status(p.n[u], c.respondents[u], true, privacy));
+  }
+  if (detail::vector_passes()) {
+    detail::unit_statistics_avx512(
+        {c.status.data(), p.n.data(), p.sum.data(), p.sumsq.data(), p.promoters.data(), p.passives.data(), p.detractors.data()},
+        units, double(p.scale.min), double(p.scale.max - p.scale.min), nps,
+        {c.mean.data(), c.sd.data(), c.mean_normalised.data(), c.nps.data(), c.nps_se.data(), c.promoters.data(),
+         c.passives.data(), c.detractors.data()});
+    return c;
+  }
+  fill_statistics(c, units, p.scale, nps, [&p](std::size_t u) {
+    return GroupSums{p.n[u], p.sum[u], p.sumsq[u], p.promoters[u], p.passives[u], p.detractors[u]};
+  });
+  return c;
+}
+
+}  // namespace
+
 UnitPartial unit_partial(const Organisation& org, const BatchIndex& index, const Filter& filter,
                          const BatchOptions& options) {
   detail::check_index(index, org);
@@ -598,12 +674,7 @@ UnitPartial unit_partial(const Organisation& org, const BatchIndex& index, const
   const ConversationTable& t = org.conversations();
   const std::uint32_t* rel = t.relationships().data();
   if (vector_pass(m, filter, options.scale, index, options.role)) {
-    // Straight into the partial's columns: its sums are added once per unit.
-    p.n.assign(units, 0), p.sum.assign(units, 0), p.sumsq.assign(units, 0);
-    p.promoters.assign(units, 0), p.detractors.assign(units, 0);
-    const detail::UnitColumns out{p.n.data(), p.sum.data(), p.sumsq.data(), p.promoters.data(), p.detractors.data()};
-    detail::unit_pass_avx512(rel, t.scores().data(), t.sorted_rows(), target, segment_ends(index, options.role),
-                             score_tables(options.scale, l), out, had);
+    vector_unit_pass(t, index, options, target, l, units, p, nullptr);
     for (std::size_t i = t.sorted_rows(); i < t.rows(); ++i) {  // the unsorted tail
       const v2u d = l.e[t.scores()[i]];
       if (!counted(d)) continue;
@@ -629,9 +700,7 @@ UnitPartial unit_partial(const Organisation& org, const BatchIndex& index, const
       p.promoters[u] = std::int64_t(x.promoters), p.detractors[u] = std::int64_t(x.detractors);
     }
   }
-  size_for_overwrite(units, p.passives);
-  for (std::size_t u = 0; u < units; ++u)
-    p.passives[u] = options.scale.is_nps() ? p.n[u] - p.promoters[u] - p.detractors[u] : 0;
+  set_passives(p);
   return p;
 }
 
@@ -642,32 +711,28 @@ ScoreColumns finish_units(const UnitPartial& p, const Organisation& org, const B
   const std::size_t units = p.n.size();
   if (units > org.units().id_bound() || p.had.size() != index.relationship_bound())
     throw ValidationError("the unit partial does not fit this organisation");
-  const bool nps = p.scale.is_nps();
-  ScoreColumns c = make_columns(units, nps, true);
-  c.skipped_other_scale = p.skipped_other_scale;
-  c.respondents = respondents_of(index, ByteMarks{p.had.data()}, p.role, units, 1);
-  // Unit reports are never withheld to protect another group (privacy.hpp): primary suppression only.
-  for (std::size_t u = 0; u < units; ++u) {
-    c.n[u] = p.n[u];
-    c.status[u] = std::uint8_t(detail::primary_status(p.n[u], c.respondents[u], true, privacy));
-  }
-  if (detail::vector_passes()) {
-    detail::unit_statistics_avx512(
-        {c.status.data(), p.n.data(), p.sum.data(), p.sumsq.data(), p.promoters.data(), p.passives.data(), p.detractors.data()},
-        units, double(p.scale.min), double(p.scale.max - p.scale.min), nps,
-        {c.mean.data(), c.sd.data(), c.mean_normalised.data(), c.nps.data(), c.nps_se.data(), c.promoters.data(),
-         c.passives.data(), c.detractors.data()});
-    return c;
-  }
-  fill_statistics(c, units, p.scale, nps, [&p](std::size_t u) {
-    return GroupSums{p.n[u], p.sum[u], p.sumsq[u], p.promoters[u], p.passives[u], p.detractors[u]};
-  });
-  return c;
+  return unit_columns(p, respondents_of(index, ByteMarks{p.had.data()}, p.role, units, 1), privacy);
 }
 
 ScoreColumns unit_scores(const Organisation& org, const BatchIndex& index, const Filter& filter,
                          const BatchOptions& options) {
   options.privacy.validate();
+  detail::check_index(index, org);
+  check_scale(options.scale);
+  const ConversationTable& t = org.conversations();
+  if (t.sorted_rows() == t.rows() && vector_pass(make_masks(org, filter, options.scale), filter, options.scale, index, options.role)) {
+    // The usual case, without a partial: the pass counts each unit's respondents, as unit_years'.
+    UnitPartial p;
+    p.scale = options.scale, p.role = options.role, p.preset = options.preset, p.filter = filter;
+    const std::size_t units = org.units().id_bound();
+    ResultColumn<std::int64_t> respondents(units, 0);
+    const Targets targets(index, options.role, filter, std::uint32_t(units));  // all bonds: no copy
+    vector_unit_pass(t, index, options, targets.units(), sum_lut(options.scale, options.preset), units, p,
+                     respondents.data());
+    set_passives(p);
+    settle_counted_respondents(t, index, options.role, 1, [](std::size_t) { return 0u; }, respondents);
+    return unit_columns(p, std::move(respondents), options.privacy);
+  }
   return finish_units(unit_partial(org, index, filter, options), org, index, options.privacy);
 }
 
@@ -1155,9 +1220,8 @@ namespace {
 
 /// unit_years in the usual case, without a partial: the vector pass counts each unit's respondents
 /// per year itself, where the partial must mark each relationship's years (to merge exactly) and
-/// finish_years count the marks again. Only the repeats of shared (provider, recipient) pairs need
-/// those marks: they are found from the pairs' own rows. Empty when the case does not hold (not
-/// the vector pass, or rows not yet clustered).
+/// finish_years count the marks again. Empty when the case does not hold (not the vector pass, or
+/// rows not yet clustered).
 std::optional<YearColumns> counted_unit_years(const Organisation& org, const BatchIndex& index, int first_year,
                                               int last_year, const Filter& filter, const BatchOptions& options) {
   const int years = last_year - first_year + 1;
@@ -1169,34 +1233,13 @@ std::optional<YearColumns> counted_unit_years(const Organisation& org, const Bat
   ResultColumn<std::int64_t> n(cells, 0), sum(cells, 0), sumsq(cells, 0), respondents(cells, 0);
   const std::vector<std::int32_t> starts = year_starts(first_year, last_year);
   const Targets targets(index, options.role, filter, std::uint32_t(units));  // all bonds: no copy
-  const std::uint32_t* rel = t.relationships().data();
-  detail::year_pass_avx512(rel, t.scores().data(), t.dates().data(), t.rows(), targets.units(),
+  detail::year_pass_avx512(t.relationships().data(), t.scores().data(), t.dates().data(), t.rows(), targets.units(),
                            segment_ends(index, options.role),
                            score_tables(options.scale, sum_lut(options.scale, options.preset)), starts.data(), years,
                            {n.data(), sum.data(), sumsq.data(), respondents.data()}, nullptr);
-  if (options.role == Role::recipient) {  // the unit itself is the one respondent
-    for (auto& r : respondents) r = r != 0;
-  } else {
-    // A pair's relationships count once: their years, from their rows (clustered by relationship).
-    const YearTable yt(first_year, last_year);
-    auto year_bits = [&](std::uint32_t r) {
-      std::uint32_t bits = 0;
-      for (auto i = std::size_t(std::lower_bound(rel, rel + t.rows(), r) - rel); i < t.rows() && rel[i] == r; ++i)
-        if (const std::uint32_t y = yt(t.dates()[i]); y < std::uint32_t(years) && t.scores()[i] != ConversationTable::no_score)
-          bits |= 1u << y;
-      return bits;
-    };
-    auto off = index.shared_pair_offsets();
-    auto members = index.shared_pair_members();
-    for (std::size_t g = 0; g + 1 < off.size(); ++g) {
-      int count[8] = {};
-      for (auto i = off[g]; i < off[g + 1]; ++i)
-        for (std::uint32_t b = year_bits(members[i]); b; b &= b - 1) ++count[__builtin_ctz(b)];
-      const std::size_t row = std::size_t(index.providers()[members[off[g]]]) * std::size_t(years);
-      for (int y = 0; y < years; ++y)
-        if (count[y] > 1) respondents[row + std::size_t(y)] -= count[y] - 1;
-    }
-  }
+  const YearTable yt(first_year, last_year);
+  settle_counted_respondents(t, index, options.role, years, [&](std::size_t i) { return std::uint32_t(yt(t.dates()[i])); },
+                             respondents);
   return year_columns(first_year, last_year, std::move(n), sum.data(), sumsq.data(), std::move(respondents),
                       options.privacy.min_group);
 }

@@ -184,17 +184,19 @@ struct UnitWalk {
 
 }  // namespace
 
-void unit_pass_avx512(const std::uint32_t* rel, const std::uint8_t* score, std::size_t rows,
-                      const std::uint32_t* target, const std::uint32_t* segment_end, const ScoreTables& tables,
-                      const UnitColumns& sums, std::uint8_t* had) {
-  if (rows == 0) return;
+namespace {
+
+template <bool Count>
+void unit_pass(const std::uint32_t* rel, const std::uint8_t* score, std::size_t rows, const std::uint32_t* target,
+               const std::uint32_t* segment_end, const ScoreTables& tables, const UnitColumns& sums,
+               std::uint8_t* had) {
   const __m512i missing = _mm512_set1_epi8(-1), zero = _mm512_setzero_si512();
   const __m512i high_bit = _mm512_set1_epi32(int(0x80000000u));
   const __m512i t_value = broadcast16(&tables.value), t_square = broadcast16(&tables.square);
   const __m512i t_promoter = broadcast16(&tables.promoter), t_detractor = broadcast16(&tables.detractor);
   // The current unit's sums, in 64-bit lanes.
   __m512i value = zero, square = zero, promoter = zero, detractor = zero;
-  std::uint64_t n = 0;
+  std::uint64_t n = 0, ran = 0;  // with Count, ran: the unit's runs with a counted row
   // Marks: relationship id, with the top bit set when the run had a counted row.
   alignas(64) std::uint32_t marks[mark_buffer + 64];
   std::size_t marked = 0;
@@ -208,8 +210,9 @@ void unit_pass_avx512(const std::uint32_t* rel, const std::uint8_t* score, std::
       _mm256_store_si256(reinterpret_cast<__m256i*>(total), sum4(value, square, promoter, detractor));
       sums.n[unit] += std::int64_t(n), sums.sum[unit] += total[0], sums.sumsq[unit] += total[1];
       sums.promoters[unit] += total[2], sums.detractors[unit] += total[3];
+      if constexpr (Count) sums.respondents[unit] += std::int64_t(ran);
     }
-    value = square = promoter = detractor = zero, n = 0;
+    value = square = promoter = detractor = zero, n = ran = 0;
   };
   UnitWalk walk(rel, target, segment_end);
   RunStarts run_starts;
@@ -217,17 +220,20 @@ void unit_pass_avx512(const std::uint32_t* rel, const std::uint8_t* score, std::
   for (std::size_t i = 0; i < rows; i += 64) {
     const Block b = read_block(rel, score, i, rows);
     const std::uint64_t had_bits = segmented_or(b.counted, run_starts(b.ends), had_carry);
-    for (int q = 0; q < 4; ++q) {
-      const __mmask16 e = __mmask16(b.ends >> (16 * q));
-      const __m512i v = _mm512_mask_or_epi32(b.rel[q], __mmask16(had_bits >> (16 * q)), b.rel[q], high_bit);
-      _mm512_storeu_si512(marks + marked, _mm512_maskz_compress_epi32(e, v));
-      marked += popcount(e);
+    if constexpr (!Count) {
+      for (int q = 0; q < 4; ++q) {
+        const __mmask16 e = __mmask16(b.ends >> (16 * q));
+        const __m512i v = _mm512_mask_or_epi32(b.rel[q], __mmask16(had_bits >> (16 * q)), b.rel[q], high_bit);
+        _mm512_storeu_si512(marks + marked, _mm512_maskz_compress_epi32(e, v));
+        marked += popcount(e);
+      }
+      if (marked >= mark_buffer) write_marks();
     }
-    if (marked >= mark_buffer) write_marks();
     // Rows outside `part` become 0xFF, whose lookups give 0.
     walk(b, [&](std::uint64_t part) {
       const __m512i s = _mm512_mask_mov_epi8(missing, part, b.score);
       n += popcount(b.counted & part);
+      if constexpr (Count) ran += popcount(b.ends & had_bits & part);
       value = _mm512_add_epi64(value, _mm512_sad_epu8(_mm512_shuffle_epi8(t_value, s), zero));
       square = _mm512_add_epi64(square, _mm512_sad_epu8(_mm512_shuffle_epi8(t_square, s), zero));
       promoter = _mm512_add_epi64(promoter, _mm512_sad_epu8(_mm512_shuffle_epi8(t_promoter, s), zero));
@@ -235,7 +241,19 @@ void unit_pass_avx512(const std::uint32_t* rel, const std::uint8_t* score, std::
     }, flush);
   }
   flush(walk.unit);
-  write_marks();
+  if constexpr (!Count) write_marks();
+}
+
+}  // namespace
+
+void unit_pass_avx512(const std::uint32_t* rel, const std::uint8_t* score, std::size_t rows,
+                      const std::uint32_t* target, const std::uint32_t* segment_end, const ScoreTables& tables,
+                      const UnitColumns& sums, std::uint8_t* had) {
+  if (rows == 0) return;
+  if (sums.respondents)
+    unit_pass<true>(rel, score, rows, target, segment_end, tables, sums, had);
+  else
+    unit_pass<false>(rel, score, rows, target, segment_end, tables, sums, had);
 }
 
 namespace {

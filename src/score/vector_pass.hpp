@@ -11,9 +11,10 @@
 
 namespace rapport::score::detail {
 
-/// The unit partial's columns, by unit id, that the vector unit pass adds to.
+/// The unit partial's columns, by unit id, that the vector unit pass adds to; with `respondents`,
+/// the pass counts them instead of marking relationships.
 struct UnitColumns {
-  std::int64_t *n, *sum, *sumsq, *promoters, *detractors;
+  std::int64_t *n, *sum, *sumsq, *promoters, *detractors, *respondents = nullptr;
 };
 
 /// By score byte 0-15: the value, its square, and 1 for a promoter or a detractor.
@@ -69,7 +70,9 @@ bool vector_passes_always();
 /// removed relationship, skipped), and sets had[r] to 1 when relationship r has a row with a score
 /// (0 otherwise; had[r] of relationships without rows is left alone). segment_end[r] is the first
 /// relationship id after r whose target differs: rows of the same unit are found by comparing with
-/// it, not by looking up every row's target. Scores are 0xFF (missing) or within the tables.
+/// it, not by looking up every row's target. Scores are 0xFF (missing) or within the tables. With
+/// sums.respondents, `had` is not used: each unit adds the number of its relationships with a row
+/// with a score (every relationship's rows are in [0, rows), once).
 void unit_pass_avx512(const std::uint32_t* rel, const std::uint8_t* score, std::size_t rows,
                       const std::uint32_t* target, const std::uint32_t* segment_end, const ScoreTables& tables,
                       const UnitColumns& sums, std::uint8_t* had);

@@ -270,8 +270,8 @@ TEST_CASE("the vector passes give the portable passes' partials exactly", "[scor
   }
 }
 
-TEST_CASE("unit_years counts respondents in the vector pass as the portable partial does", "[score][batch]") {
-  // A clustered table without a tail (the case where unit_years skips the partial), with a removed
+TEST_CASE("unit_scores and unit_years count respondents in the vector pass as the portable partials do", "[score][batch]") {
+  // A clustered table without a tail (the case where both skip the partial), with a removed
   // relationship's tombstones, pairs with two bonds (one respondent), missing scores and far dates.
   for (unsigned seed : {14u, 15u}) {
     for (auto [runs, scored] : {std::pair{3, 0.9}, std::pair{40, 0.3}}) {
@@ -289,6 +289,24 @@ TEST_CASE("unit_years counts respondents in the vector pass as the portable part
       BatchIndex index(org);
       REQUIRE(index.shared_pair_offsets().size() > 1);
       VectorMode always(score::detail::VectorMode::always);
+      for (Role role : {Role::provider, Role::recipient}) {
+        INFO("seed " << seed << ", runs up to " << runs << ", role " << int(role));
+        BatchOptions bo;
+        bo.role = role;
+        bo.privacy.min_group = 3;
+        const ScoreColumns counted = unit_scores(org, index, {}, bo);
+        PortablePasses off;
+        CHECK(counted == finish_units(unit_partial(org, index, {}, bo), org, index, bo.privacy));
+        CHECK(counted == unit_scores(org, index, {}, bo));
+        if (role != Role::provider) continue;
+        Options o;  // and against the single scores, which count distinct respondents their own way
+        o.privacy = bo.privacy;
+        for (const Unit& u : org.units()) {
+          const SatisfactionStats single = satisfaction(org, Scope::of(u.id), {}, o);
+          CHECK(counted.n[u.id.value] == single.n);
+          CHECK(counted.respondents[u.id.value] == single.respondents);
+        }
+      }
       for (Role role : {Role::provider, Role::recipient})
         for (auto [first, last] : {std::pair{2021, 2025}, std::pair{2023, 2023}, std::pair{2018, 2025}}) {
           INFO("seed " << seed << ", runs up to " << runs << ", role " << int(role) << ", years " << first << "-" << last);
@@ -300,6 +318,17 @@ TEST_CASE("unit_years counts respondents in the vector pass as the portable part
           const YearPartial p = year_partial(org, index, first, last, {}, bo);
           CHECK(counted == finish_years(p, org, index, bo.privacy));
           CHECK(counted == unit_years(org, index, first, last, {}, bo));
+          if (role != Role::provider) continue;
+          Options o;
+          o.privacy = bo.privacy;
+          for (const Unit& u : org.units()) {
+            const auto single = satisfaction_by_year(org, Scope::of(u.id), first, last, {}, o);
+            for (int y = 0; y <= last - first; ++y) {
+              const std::size_t i = u.id.value * std::size_t(last - first + 1) + std::size_t(y);
+              CHECK(counted.n[i] == single[std::size_t(y)].n);
+              CHECK(counted.respondents[i] == single[std::size_t(y)].respondents);
+            }
+          }
         }
     }
   }
