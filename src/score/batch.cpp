@@ -584,10 +584,9 @@ void settle_counted_respondents(const ConversationTable& t, const BatchIndex& in
     for (auto& r : resp) r = r != 0;
     return;
   }
-  const std::uint32_t* rel = t.relationships().data();
   subtract_pair_repeats(index, slots, [&](std::uint32_t r) {
     std::uint32_t bits = 0;
-    for (auto i = std::size_t(std::lower_bound(rel, rel + t.rows(), r) - rel); i < t.rows() && rel[i] == r; ++i)
+    for (auto [i, end] = t.sorted_range(RelationshipId{r}); i < end; ++i)
       if (const std::uint32_t y = slot_of(i); y < std::uint32_t(slots) && t.scores()[i] != ConversationTable::no_score)
         bits |= 1u << y;
     return bits;
