@@ -735,6 +735,76 @@ ScoreColumns unit_scores(const Organisation& org, const BatchIndex& index, const
   return finish_units(unit_partial(org, index, filter, options), org, index, options.privacy);
 }
 
+namespace {
+
+/// The distinct recipients of the relationships with data (had[r]) that each unit's subtree
+/// provides, by unit id. In depth-first order a subtree is a range of positions. Sweeping the
+/// positions, a recipient counts only at the latest position it was seen at (a Fenwick tree of
+/// counts by position), so once the sweep reaches the end of a subtree's range, the sum over the
+/// range is its number of distinct recipients. O((relationships + units) log units) whatever the
+/// tree's shape, where uniting sorted sets up the tree redid a large set for each child.
+ResultColumn<std::int64_t> subtree_respondents(const Organisation& org, const BatchIndex& index,
+                                               std::span<const std::uint8_t> had, std::size_t units) {
+  const std::size_t bound = org.units().id_bound();
+  std::vector<std::uint32_t> at, position(bound, 0), stack;  // at[k]: the unit at position k
+  for (const Unit& u : org.units())
+    if (!u.parent) stack.push_back(u.id.value);
+  std::reverse(stack.begin(), stack.end());
+  while (!stack.empty()) {
+    const std::uint32_t u = stack.back();
+    stack.pop_back();
+    position[u] = std::uint32_t(at.size());
+    at.push_back(u);
+    auto children = org.children(UnitId{u});
+    for (auto ch = children.rbegin(); ch != children.rend(); ++ch) stack.push_back(ch->value);
+  }
+  const std::size_t n = at.size();
+  // Each range's last position (its last descendant's): the units, bucketed by it.
+  std::vector<std::uint32_t> last(n);
+  for (std::size_t k = n; k-- > 0;) {
+    const std::uint32_t u = at[k];
+    std::uint32_t e = std::uint32_t(k);
+    for (UnitId ch : org.children(UnitId{u})) e = std::max(e, last[position[ch.value]]);
+    last[k] = e;
+  }
+  std::vector<std::uint32_t> ending_offsets(n + 1, 0), ending(n);
+  for (std::size_t k = 0; k < n; ++k) ++ending_offsets[last[k] + 1];
+  std::partial_sum(ending_offsets.begin(), ending_offsets.end(), ending_offsets.begin());
+  {
+    std::vector<std::uint32_t> fill(ending_offsets.begin(), ending_offsets.end() - 1);
+    for (std::size_t k = 0; k < n; ++k) ending[fill[last[k]]++] = std::uint32_t(k);
+  }
+  std::vector<std::int32_t> tree(n + 1, 0);  // Fenwick: prefix sums of counts by position
+  auto add = [&](std::size_t k, std::int32_t v) {
+    for (++k; k <= n; k += k & (~k + 1)) tree[k] += v;
+  };
+  auto before = [&](std::size_t k) {  // the sum over positions [0, k)
+    std::int64_t total = 0;
+    for (; k > 0; k &= k - 1) total += tree[k];
+    return total;
+  };
+  ResultColumn<std::int64_t> out(units, 0);
+  std::vector<std::uint32_t> seen(bound, none32);  // by recipient: the latest position it was seen at
+  auto off = index.provided_offsets();
+  auto members = index.provided_members();
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::uint32_t u = at[k];
+    for (auto i = u + 1 < off.size() ? off[u] : 0, end = u + 1 < off.size() ? off[u + 1] : 0; i < end; ++i) {
+      if (!had[members[i]]) continue;
+      const std::uint32_t x = index.recipients()[members[i]];
+      if (seen[x] != none32) add(seen[x], -1);
+      add(k, 1);
+      seen[x] = std::uint32_t(k);
+    }
+    const std::int64_t upto = before(k + 1);
+    for (auto j = ending_offsets[k]; j < ending_offsets[k + 1]; ++j)
+      if (at[ending[j]] < units) out[at[ending[j]]] = upto - before(ending[j]);
+  }
+  return out;
+}
+
+}  // namespace
+
 ScoreColumns finish_subtrees(const UnitPartial& p, const Organisation& org, const BatchIndex& index,
                              const Privacy& privacy) {
   privacy.validate();
@@ -753,24 +823,13 @@ ScoreColumns finish_subtrees(const UnitPartial& p, const Organisation& org, cons
   for (std::size_t i = 0; i < order.size(); ++i)
     for (UnitId ch : org.children(UnitId{order[i]})) order.push_back(ch.value);
   ResultColumn<std::int64_t> n(p.n), sum(p.sum), sumsq(p.sumsq), pr(p.promoters), pa(p.passives), de(p.detractors);
-  std::vector<std::vector<std::uint32_t>> who(units);
-  auto off = index.provided_offsets();
-  auto members = index.provided_members();
-  for (std::uint32_t u = 0; u < units && u + 1 < off.size(); ++u) {
-    for (auto i = off[u]; i < off[u + 1]; ++i)
-      if (p.had[members[i]]) who[u].push_back(index.recipients()[members[i]]);
-    detail::normalise_ids(who[u]);
-  }
+  c.respondents = subtree_respondents(org, index, p.had, units);
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     auto u = *it;  // its children are done: n[u] etc. now hold its subtree's sums
     c.n[u] = n[u];
-    c.respondents[u] = std::int64_t(who[u].size());
     if (auto parent = org.unit(UnitId{u}).parent) {
       auto q = parent->value;
       n[q] += n[u], sum[q] += sum[u], sumsq[q] += sumsq[u], pr[q] += pr[u], pa[q] += pa[u], de[q] += de[u];
-      if (who[q].size() < who[u].size()) who[q].swap(who[u]);
-      detail::merge_ids(who[q], who[u]);
-      std::vector<std::uint32_t>().swap(who[u]);
     }
   }
   // After the sweep each unit's sums are its subtree's (its own plus what its children added).
