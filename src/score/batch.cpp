@@ -16,10 +16,10 @@
 #include "rapport/score/batch.hpp"
 
 #include <algorithm>
-#include <optional>
 #include <array>
 #include <cstring>
 #include <numeric>
+#include <optional>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -573,6 +573,14 @@ ResultColumn<std::int64_t> respondents_of(const BatchIndex& index, Bits&& bits, 
   return resp;
 }
 
+/// Whether unit_scores and unit_years count respondents in the vector pass, without a partial: the
+/// vector pass's case, over a clustered table (no tail, whose rows could repeat a relationship).
+bool counts_in_pass(const Organisation& org, const BatchIndex& index, const Filter& filter, const BatchOptions& options) {
+  const ConversationTable& t = org.conversations();
+  return t.sorted_rows() == t.rows() &&
+         vector_pass(make_masks(org, filter, options.scale), filter, options.scale, index, options.role);
+}
+
 /// Respondents that the vector pass counted per relationship (cells.respondents) are made the
 /// partial's: one per unit in the recipient role; for providers, a shared pair's relationships
 /// once, their slots read from the pairs' own rows (clustered: no tail). slot_of(row): the slot of
@@ -719,8 +727,7 @@ ScoreColumns unit_scores(const Organisation& org, const BatchIndex& index, const
   detail::check_index(index, org);
   check_scale(options.scale);
   const ConversationTable& t = org.conversations();
-  if (t.sorted_rows() == t.rows() && vector_pass(make_masks(org, filter, options.scale), filter, options.scale, index, options.role)) {
-    // The usual case, without a partial: the pass counts each unit's respondents, as unit_years'.
+  if (counts_in_pass(org, index, filter, options)) {  // as unit_years: no marks, no partial to return
     UnitPartial p;
     p.scale = options.scale, p.role = options.role, p.preset = options.preset, p.filter = filter;
     const std::size_t units = org.units().id_bound();
@@ -1278,15 +1285,12 @@ namespace {
 
 /// unit_years in the usual case, without a partial: the vector pass counts each unit's respondents
 /// per year itself, where the partial must mark each relationship's years (to merge exactly) and
-/// finish_years count the marks again. Empty when the case does not hold (not the vector pass, or
-/// rows not yet clustered).
+/// finish_years count the marks again. Empty outside counts_in_pass() or beyond eight years.
 std::optional<YearColumns> counted_unit_years(const Organisation& org, const BatchIndex& index, int first_year,
                                               int last_year, const Filter& filter, const BatchOptions& options) {
   const int years = last_year - first_year + 1;
+  if (years > 8 || !counts_in_pass(org, index, filter, options)) return std::nullopt;
   const ConversationTable& t = org.conversations();
-  if (years > 8 || t.sorted_rows() != t.rows() ||
-      !vector_pass(make_masks(org, filter, options.scale), filter, options.scale, index, options.role))
-    return std::nullopt;
   const std::size_t units = org.units().id_bound(), cells = units * std::size_t(years);
   ResultColumn<std::int64_t> n(cells, 0), sum(cells, 0), sumsq(cells, 0), respondents(cells, 0);
   const std::vector<std::int32_t> starts = year_starts(first_year, last_year);

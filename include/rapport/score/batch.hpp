@@ -7,7 +7,9 @@
 /// Every batch result is finished from a mergeable partial (integer counts, sums, sums of squares,
 /// bucket counts, a per-relationship "had data" flag, latest-by-date): partials computed on partitions
 /// of the conversations (organisations holding the same units and relationships) merge into exactly
-/// the partial of the whole.
+/// the partial of the whole. unit_scores and unit_years give the results of their partial and finish
+/// functions exactly; where the table is clustered they count respondents in the pass instead of
+/// marking each relationship, which only merging needs.
 ///
 /// A batch pass counts one scale (BatchOptions::scale, 0-10 by default); conversations on guides with
 /// another scale are skipped and counted in `skipped_other_scale`. Run one batch per scale in use.
@@ -136,7 +138,7 @@ UnitPartial unit_partial(const Organisation& org, const BatchIndex& index, const
 /// withheld to protect another group (privacy.hpp), so they need primary suppression only.
 ScoreColumns finish_units(const UnitPartial& partial, const Organisation& org, const BatchIndex& index,
                           const Privacy& privacy = {});
-/// Every unit's satisfaction and NPS in one pass: unit_partial + finish_units.
+/// Every unit's satisfaction and NPS in one pass: finish_units(unit_partial(...)).
 ScoreColumns unit_scores(const Organisation& org, const BatchIndex& index, const Filter& filter = {},
                          const BatchOptions& options = {});
 /// Every unit's subtree (the unit and all below it, as providers), from a provider-role partial, with
@@ -200,7 +202,7 @@ YearPartial year_partial(const Organisation& org, const BatchIndex& index, int f
                          const Filter& filter = {}, const BatchOptions& options = {});
 YearColumns finish_years(const YearPartial& partial, const Organisation& org, const BatchIndex& index,
                          const Privacy& privacy = {});
-/// Per-unit year-over-year change for every unit and year in one pass.
+/// Per-unit year-over-year change for every unit and year in one pass: finish_years(year_partial(...)).
 YearColumns unit_years(const Organisation& org, const BatchIndex& index, int first_year, int last_year,
                        const Filter& filter = {}, const BatchOptions& options = {});
 
