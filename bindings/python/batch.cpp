@@ -52,10 +52,11 @@ void relationship_labels(FrameBuilder& f, const Organisation& org, std::span<con
   const auto provider = index->providers(), recipient = index->recipients();
   const auto bonds = index->bonds();
   const std::size_t n = ids.size();
-  sc::ResultColumn<std::int64_t> prov(n), reci(n);
-  sc::ResultColumn<std::uint32_t> pu(n), ru(n);  // no unit: 0xFFFFFFFF, a None key
-  sc::ResultColumn<std::int8_t> bond(n);
-  sc::ResultColumn<std::uint8_t> missing(n);
+  sc::ResultColumn<std::int64_t> prov, reci;
+  sc::ResultColumn<std::uint32_t> pu, ru;  // no unit: 0xFFFFFFFF, a None key
+  sc::ResultColumn<std::int8_t> bond;
+  sc::ResultColumn<std::uint8_t> missing;
+  detail::size_for_overwrite(n, prov, reci, pu, ru, bond, missing);  // every row is written below
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint32_t id = ids[i];
     const bool is = id < provider.size() && provider[id] != 0xFFFFFFFFu;
@@ -133,10 +134,11 @@ py::object years_frame(sc::YearColumns& c, py::handle owner, const PyOrgPtr& o) 
 }
 
 py::object latest_frame(sc::LatestColumns& c, py::handle owner, const PyOrgPtr& o) {
-  sc::ResultColumn<std::uint8_t> not_ok(c.relationship.size());
-  for (std::size_t i = 0; i < c.relationship.size(); ++i) {
+  sc::ResultColumn<std::uint8_t> not_ok;
+  detail::size_for_overwrite(c.relationship.size(), not_ok);
+  for (std::size_t i = 0; i < c.relationship.size(); ++i) {  // no branch: without data at random
     not_ok[i] = !ok(c.status[i]);
-    if (!ok(c.status[i])) c.score_normalised[i] = nan;
+    c.score_normalised[i] = not_ok[i] ? nan : c.score_normalised[i];
   }
   py::array missing = adopt_flags(sc::ResultColumn<std::uint8_t>(not_ok)), missing_too = adopt_flags(std::move(not_ok));  // one per column
   FrameBuilder f;

@@ -189,17 +189,22 @@ void FrameBuilder::dates(const char* name, py::array days, py::object mask) {
   }
   // pandas' datetime64[ns] holds 1677-09-22 .. 2262-04-11; the core holds years 1-9999.
   constexpr std::int32_t last_day = std::int32_t(std::numeric_limits<std::int64_t>::max() / ns_per_day);
-  score::ResultColumn<std::int64_t> ns(n);
+  auto outside = [&](std::size_t i) { return (!missing || !missing[i]) && (in[i] > last_day || in[i] < -last_day); };
+  score::ResultColumn<std::int64_t> ns;
+  detail::size_for_overwrite(n, ns);
+  // Without branches: where values go missing at random (most relationships without data at 1M
+  // conversations), a branch per value mispredicted half the time.
+  bool any_outside = false;
   for (std::size_t i = 0; i < n; ++i) {
-    if (missing && missing[i]) {
-      ns[i] = std::numeric_limits<std::int64_t>::min();  // NaT
-      continue;
-    }
-    if (in[i] > last_day || in[i] < -last_day)
-      throw ValidationError(std::string("column '") + name + "': the date " + Date{in[i]}.iso() +
-                            " is outside the years pandas can hold (1678-2261)");
-    ns[i] = std::int64_t(in[i]) * ns_per_day;
+    const bool gone = missing && missing[i];
+    any_outside |= outside(i);
+    ns[i] = gone ? std::numeric_limits<std::int64_t>::min() : std::int64_t(in[i]) * ns_per_day;  // NaT when gone
   }
+  if (any_outside)
+    for (std::size_t i = 0; i < n; ++i)
+      if (outside(i))
+        throw ValidationError(std::string("column '") + name + "': the date " + Date{in[i]}.iso() +
+                              " is outside the years pandas can hold (1678-2261)");
   py::array values = adopt(std::move(ns));
   add(name, "datetime", values.attr("view")("datetime64[ns]"));
 }

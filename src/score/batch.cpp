@@ -107,12 +107,7 @@ using detail::none32;
 /// Two 64-bit lanes added with one instruction.
 typedef std::uint64_t v2u __attribute__((vector_size(16)));
 
-/// Sizes each result column to n elements without writing them (detail::assign_for_overwrite), for
-/// columns the caller then writes in full.
-template <class... Columns>
-void size_for_overwrite(std::size_t n, Columns&... columns) {
-  (rapport::detail::assign_for_overwrite(columns, n), ...);
-}
+using rapport::detail::size_for_overwrite;  // for result columns the caller then writes in full
 
 // ---------------------------------------------------------------------------------- lookup tables
 

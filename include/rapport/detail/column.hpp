@@ -99,6 +99,12 @@ void assign_for_overwrite(std::vector<T, BlockAllocator<T, Blocks>>& v, std::siz
   v = std::vector<T, BlockAllocator<T, Blocks>>(ForOverwriteIterator{0}, ForOverwriteIterator{n});  // constructs only
 }
 
+/// assign_for_overwrite for several columns of n elements.
+template <class... Columns>
+void size_for_overwrite(std::size_t n, Columns&... columns) {
+  (assign_for_overwrite(columns, n), ...);
+}
+
 /// Large blocks in their own huge-page mappings (allocate_column), and default-initialises: a
 /// column's new elements are written before they are read, so resize() need not zero them first.
 template <class T>
