@@ -19,7 +19,6 @@
 #include <array>
 #include <cstring>
 #include <numeric>
-#include <optional>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -569,7 +568,8 @@ ResultColumn<std::int64_t> respondents_of(const BatchIndex& index, Bits&& bits, 
 }
 
 /// Whether unit_scores and unit_years count respondents in the vector pass, without a partial: the
-/// vector pass's case, over a clustered table (no tail, whose rows could repeat a relationship).
+/// vector pass's case (unit_years: up to eight years), over a clustered table (no tail, whose rows
+/// could repeat a relationship).
 bool counts_in_pass(const Organisation& org, const BatchIndex& index, const Filter& filter, const BatchOptions& options) {
   const ConversationTable& t = org.conversations();
   return t.sorted_rows() == t.rows() &&
@@ -1276,38 +1276,30 @@ YearColumns finish_years(const YearPartial& p, const Organisation& org, const Ba
   return finish_years(p, nullptr, org, index, privacy);
 }
 
-namespace {
-
-/// unit_years in the usual case, without a partial: the vector pass counts each unit's respondents
-/// per year itself, where the partial must mark each relationship's years (to merge exactly) and
-/// finish_years count the marks again. Empty outside counts_in_pass() or beyond eight years.
-std::optional<YearColumns> counted_unit_years(const Organisation& org, const BatchIndex& index, int first_year,
-                                              int last_year, const Filter& filter, const BatchOptions& options) {
-  const int years = last_year - first_year + 1;
-  if (years > 8 || !counts_in_pass(org, index, filter, options)) return std::nullopt;
-  const ConversationTable& t = org.conversations();
-  const std::size_t units = org.units().id_bound(), cells = units * std::size_t(years);
-  ResultColumn<std::int64_t> n(cells, 0), sum(cells, 0), sumsq(cells, 0), respondents(cells, 0);
-  const std::vector<std::int32_t> starts = year_starts(first_year, last_year);
-  const Targets targets(index, options.role, filter, std::uint32_t(units));  // all bonds: no copy
-  detail::year_pass_avx512(t.relationships().data(), t.scores().data(), t.dates().data(), t.rows(), targets.units(),
-                           segment_ends(index, options.role),
-                           score_tables(options.scale, sum_lut(options.scale, options.preset)), starts.data(), years,
-                           {n.data(), sum.data(), sumsq.data(), respondents.data()}, nullptr);
-  const YearTable yt(first_year, last_year);
-  settle_counted_respondents(t, index, options.role, years, [&](std::size_t i) { return std::uint32_t(yt(t.dates()[i])); },
-                             respondents);
-  return year_columns(first_year, last_year, std::move(n), sum.data(), sumsq.data(), std::move(respondents),
-                      options.privacy.min_group);
-}
-
-}  // namespace
-
 YearColumns unit_years(const Organisation& org, const BatchIndex& index, int first_year, int last_year,
                        const Filter& filter, const BatchOptions& options) {
   options.privacy.validate();
   check_year_partial(org, index, first_year, last_year, filter, options);
-  if (auto c = counted_unit_years(org, index, first_year, last_year, filter, options)) return std::move(*c);
+  const int years = last_year - first_year + 1;
+  if (years <= 8 && counts_in_pass(org, index, filter, options)) {
+    // Without a partial: the vector pass counts each unit's respondents per year itself, where the
+    // partial must mark each relationship's years (to merge exactly) and finish_years count the
+    // marks again.
+    const ConversationTable& t = org.conversations();
+    const std::size_t units = org.units().id_bound(), cells = units * std::size_t(years);
+    ResultColumn<std::int64_t> n(cells, 0), sum(cells, 0), sumsq(cells, 0), respondents(cells, 0);
+    const Targets targets(index, options.role, filter, std::uint32_t(units));  // all bonds: no copy
+    detail::year_pass_avx512(t.relationships().data(), t.scores().data(), t.dates().data(), t.rows(), targets.units(),
+                             segment_ends(index, options.role),
+                             score_tables(options.scale, sum_lut(options.scale, options.preset)),
+                             year_starts(first_year, last_year).data(), years,
+                             {n.data(), sum.data(), sumsq.data(), respondents.data()}, nullptr);
+    const YearTable yt(first_year, last_year);
+    settle_counted_respondents(t, index, options.role, years,
+                               [&](std::size_t i) { return std::uint32_t(yt(t.dates()[i])); }, respondents);
+    return year_columns(first_year, last_year, std::move(n), sum.data(), sumsq.data(), std::move(respondents),
+                        options.privacy.min_group);
+  }
   YearPartial p = year_partial(org, index, first_year, last_year, filter, options);
   return finish_years(p, &p.n, org, index, options.privacy);
 }
