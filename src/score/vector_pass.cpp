@@ -13,7 +13,8 @@
 // - a unit's rows are consecutive, and end at the first row whose relationship reaches the unit's
 //   segment end: one comparison for a whole block, usually. Its sums are table lookups by score byte
 //   (vpshufb) added by psadbw into 64-bit lanes, reduced when the unit ends.
-// The year pass does the same per year, a row's year coming from date comparisons. Both read the
+// The year pass does the same per year, a row's year coming from date comparisons; its counts keep
+// one 64-bit lane per year (vpopcntq), since its time goes to the vector ports. Both read the
 // columns with software prefetches: with the hardware prefetcher alone, the unit pass spent half its
 // time waiting for the relationship column.
 #include "vector_pass.hpp"
@@ -33,7 +34,7 @@ bool cpu_has_avx512() {
 #if defined(RAPPORT_HAVE_AVX512_PASS)
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-         __builtin_cpu_supports("avx512dq");
+         __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vpopcntdq");
 #else
   return false;
 #endif
@@ -51,7 +52,7 @@ bool vector_passes_always() { return have_avx512 && mode.load(std::memory_order_
 // Everything below is compiled for AVX-512 and runs only after vector_passes(); it uses no templates
 // that another source could instantiate without the target.
 #pragma GCC push_options
-#pragma GCC target("avx512f,avx512bw,avx512dq,popcnt")
+#pragma GCC target("avx512f,avx512bw,avx512dq,avx512vpopcntdq,popcnt")
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // in GCC 12's own intrinsics (an undefined
 #pragma GCC diagnostic ignored "-Wuninitialized"       // first operand, on purpose)
@@ -280,8 +281,9 @@ void year_pass(const std::uint32_t* rel, const std::uint8_t* score, const std::i
   for (int y = 0; y <= Y; ++y) start[y] = _mm512_set1_epi16(short(year_starts[y] - year_starts[0]));
   for (int y = 0; y < Y; ++y) bit[y] = _mm512_set1_epi8(char(1 << y));
   __m512i value[Y], square[Y];
-  std::uint64_t n[Y], ran[Y];  // with Count, ran[y]: the unit's runs with a counted row in year y
-  for (int y = 0; y < Y; ++y) value[y] = square[y] = zero, n[y] = ran[y] = 0;
+  // Lane y: the unit's counted rows in year y; with Count, its relationships with one.
+  __m512i n = zero, ran = zero;
+  for (int y = 0; y < Y; ++y) value[y] = square[y] = zero;
   alignas(64) std::uint32_t ids[mark_buffer + 64], years[mark_buffer + 64];
   std::size_t marked = 0;
   auto write_marks = [&] {
@@ -291,19 +293,25 @@ void year_pass(const std::uint32_t* rel, const std::uint8_t* score, const std::i
   auto flush = [&](std::uint32_t unit) {
     if (unit != none32) {
       const std::size_t row = std::size_t(unit) * Y;
+      alignas(64) std::int64_t n_of[8], ran_of[8];
+      _mm512_store_si512(n_of, n);
+      if constexpr (Count) _mm512_store_si512(ran_of, ran);
       for (int y = 0; y < Y; ++y) {
-        if (!n[y]) continue;
-        cells.n[row + std::size_t(y)] += std::int64_t(n[y]);
+        if (!n_of[y]) continue;
+        cells.n[row + std::size_t(y)] += n_of[y];
         cells.sum[row + std::size_t(y)] += _mm512_reduce_add_epi64(value[y]);
         cells.sumsq[row + std::size_t(y)] += _mm512_reduce_add_epi64(square[y]);
-        if constexpr (Count) cells.respondents[row + std::size_t(y)] += std::int64_t(ran[y]);
+        if constexpr (Count) cells.respondents[row + std::size_t(y)] += ran_of[y];
       }
     }
-    for (int y = 0; y < Y; ++y) value[y] = square[y] = zero, n[y] = ran[y] = 0;
+    for (int y = 0; y < Y; ++y) value[y] = square[y] = zero;
+    n = ran = zero;
   };
   UnitWalk walk(rel, target, segment_end);
   RunStarts run_starts;
-  unsigned char carry[Y] = {};
+  unsigned char carry[Y] = {};  // without Count
+  unsigned char segment_carry = 0;  // with Count
+  std::uint64_t prev_after[Y + 1] = {}, had_last = 0;  // with Count: the block before's last row's bits
   for (std::size_t i = 0; i < rows; i += 64) {
     const Block b = read_block(rel, score, i, rows);
     // Bit k of after[y]: row k's date is on or after the start of year y (year Y: after the last).
@@ -317,12 +325,24 @@ void year_pass(const std::uint32_t* rel, const std::uint8_t* score, const std::i
                                                 _mm512_cmpge_epi16_mask(low, start[y]))) & b.in;
     std::uint64_t counted[Y];
     for (int y = 0; y < Y; ++y) counted[y] = b.counted & after[y] & ~after[y + 1];
-    // Each run's years with a counted row, gathered at its end: counted there (Count) or marked.
     const std::uint64_t starts = run_starts(b.ends);
-    std::uint64_t ends_with[Y];  // run ends whose run had a counted row in year y
+    std::uint64_t firsts = 0;
     if constexpr (Count) {
-      for (int y = 0; y < Y; ++y) ends_with[y] = segmented_or(counted[y], starts, carry[y]) & b.ends;
+      // A run's rows of one year are consecutive (dates ascend in a run), so a relationship counts
+      // in year y once for each (run, year) segment with a counted row: at that segment's first
+      // counted row. A segment starts with a run or where a year begins: a rising edge of after[y].
+      std::uint64_t segment_starts = starts;
+      for (int y = 0; y <= Y; ++y) {
+        segment_starts |= after[y] & ~(after[y] << 1 | prev_after[y]);
+        prev_after[y] = after[y] >> 63;
+      }
+      const std::uint64_t in_years = b.counted & after[0] & ~after[Y];
+      const std::uint64_t had = segmented_or(in_years, segment_starts, segment_carry);
+      const std::uint64_t had_before = (had << 1 | had_last) & ~segment_starts;  // earlier in the segment
+      had_last = had >> 63;
+      firsts = in_years & ~had_before;
     } else {
+      // Each run's years with a counted row, gathered at its end and marked.
       // A byte of year bits per row (distinct bits, so adding is or-ing), widened per 16 rows.
       __m512i bits = zero;
       for (int y = 0; y < Y; ++y)
@@ -340,11 +360,15 @@ void year_pass(const std::uint32_t* rel, const std::uint8_t* score, const std::i
       if (marked >= mark_buffer) write_marks();
     }
     const __m512i v = _mm512_shuffle_epi8(t_value, b.score), v2 = _mm512_shuffle_epi8(t_square, b.score);
+    __m512i counted_lanes = zero;
+    for (int y = 0; y < Y; ++y) counted_lanes = _mm512_mask_set1_epi64(counted_lanes, __mmask8(1u << y), std::int64_t(counted[y]));
+    const __m512i firsts_lanes = _mm512_set1_epi64(std::int64_t(firsts));
     walk(b, [&](std::uint64_t part) {
+      const __m512i m_lanes = _mm512_and_si512(counted_lanes, _mm512_set1_epi64(std::int64_t(part)));
+      n = _mm512_add_epi64(n, _mm512_popcnt_epi64(m_lanes));
+      if constexpr (Count) ran = _mm512_add_epi64(ran, _mm512_popcnt_epi64(_mm512_and_si512(m_lanes, firsts_lanes)));
       for (int y = 0; y < Y; ++y) {
         const std::uint64_t m = counted[y] & part;
-        n[y] += popcount(m);
-        if constexpr (Count) ran[y] += popcount(ends_with[y] & part);
         value[y] = _mm512_add_epi64(value[y], _mm512_sad_epu8(_mm512_maskz_mov_epi8(m, v), zero));
         square[y] = _mm512_add_epi64(square[y], _mm512_sad_epu8(_mm512_maskz_mov_epi8(m, v2), zero));
       }

@@ -54,9 +54,10 @@ struct YearRowsOut {
   double *mean, *sd, *delta, *delta_se;
 };
 
-/// When the vector code runs, where the CPU has AVX-512 (F, BW and DQ): never, in the cases it is
-/// faster for (the default), or in every case it handles. The last two differ only for the passes,
-/// which the callers skip when units' runs of relationship ids are short.
+/// When the vector code runs, where the CPU has AVX-512 F, BW, DQ and VPOPCNTDQ (Ice Lake, Zen 4
+/// and later): never, in the cases it is faster for (the default), or in every case it handles. The
+/// last two differ only for the passes, which the callers skip when units' runs of relationship ids
+/// are short.
 enum class VectorMode { off, automatic, always };
 /// For tests.
 void set_vector_mode(VectorMode mode);
