@@ -899,13 +899,7 @@ void LatestColumns::merge(const LatestColumns& o) {
 
 namespace {
 
-/// The latest columns the pass writes, by relationship, with a spare entry at the end. `guide` is
-/// null when every guide has the same scale.
-struct LatestOut {
-  std::uint32_t *id, *guide;
-  std::int32_t* date;
-  std::uint8_t* score;
-};
+using detail::LatestOut;  // by relationship, with a spare entry at the end
 
 /// The id, date and score (and guide) of each relationship's latest counted conversation; out.id
 /// stays none32 where there is none. In the clustered part a relationship's rows come in (date, id)
@@ -931,6 +925,9 @@ void latest_pass(const ConversationTable& t, const Masks& m, const LatestOut& ou
   };
   const std::size_t sorted = t.sorted_rows();
   std::size_t i = 0;
+  if constexpr (!K && !G && !P)
+    if (detail::vector_passes())
+      i = detail::latest_blocks_avx512({rel, id, out_guide ? guide : nullptr, date, score}, sorted, out);
   // 64 rows at a time, storing only the rows that can be the last counted one of their run: a
   // counted row whose run ends with it or whose next row does not count. Later stores overwrite.
   for (; i + 64 < sorted; i += 64) {

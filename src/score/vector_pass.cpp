@@ -396,6 +396,34 @@ void year_pass_avx512(const std::uint32_t* rel, const std::uint8_t* score, const
   }
 }
 
+std::size_t latest_blocks_avx512(const LatestIn& in, std::size_t rows, const LatestOut& out) {
+  const __m512i missing = _mm512_set1_epi8(-1);
+  // Local copies: a byte store may alias anything, so the compiler would reload them after each.
+  const std::uint32_t *const rel = in.rel, *const id = in.id, *const guide = in.guide;
+  const std::int32_t* const date = in.date;
+  const std::uint8_t* const score = in.score;
+  std::uint32_t *const out_id = out.id, *const out_guide = out.guide;
+  std::int32_t* const out_date = out.date;
+  std::uint8_t* const out_score = out.score;
+  std::size_t i = 0;
+  for (; i + 64 < rows; i += 64) {
+    for (int q = 0; q < 4; ++q) _mm_prefetch(reinterpret_cast<const char*>(rel + i + 512 + 16 * q), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(score + i + 512), _MM_HINT_T0);
+    __mmask16 e[4];
+    for (int q = 0; q < 4; ++q)
+      e[q] = _mm512_cmpneq_epu32_mask(_mm512_loadu_si512(rel + i + 16 * q), _mm512_loadu_si512(rel + i + 1 + 16 * q));
+    const std::uint64_t ends = join(e[0], e[1], e[2], e[3]);
+    const std::uint64_t counted = _mm512_cmpneq_epi8_mask(_mm512_loadu_si512(score + i), missing);
+    for (std::uint64_t s = counted & (ends | ~(counted >> 1)); s; s &= s - 1) {
+      const std::size_t k = i + std::size_t(__builtin_ctzll(s));
+      const std::uint32_t r = rel[k];
+      out_id[r] = id[k], out_date[r] = date[k], out_score[r] = score[k];
+      if (out_guide) out_guide[r] = guide[k];
+    }
+  }
+  return i;
+}
+
 void count_marks_avx512(const std::uint8_t* marks, const std::uint32_t* offsets, const std::uint32_t* members,
                         std::uint32_t units, std::int64_t* counts) {
   const __m512i bit0 = _mm512_set1_epi8(1);
@@ -601,6 +629,7 @@ void year_rows_avx512(const YearRowsIn& in, std::size_t units, int years, int fi
 void unit_pass_avx512(const std::uint32_t*, const std::uint8_t*, std::size_t, const std::uint32_t*, const std::uint32_t*,
                       const ScoreTables&, const UnitColumns&, std::uint8_t*) {}
 void count_marks_avx512(const std::uint8_t*, const std::uint32_t*, const std::uint32_t*, std::uint32_t, std::int64_t*) {}
+std::size_t latest_blocks_avx512(const LatestIn&, std::size_t, const LatestOut&) { return 0; }
 void count_slot_marks_avx512(const std::uint32_t*, const std::uint32_t*, const std::uint32_t*, std::uint32_t, int,
                              std::int64_t*) {}
 void unit_statistics_avx512(const UnitStatisticsIn&, std::size_t, double, double, bool, const UnitStatisticsOut&) {}

@@ -93,6 +93,25 @@ void year_pass_avx512(const std::uint32_t* rel, const std::uint8_t* score, const
                       const std::uint32_t* target, const std::uint32_t* segment_end, const ScoreTables& tables,
                       const std::int32_t* year_starts, int years, const YearCells& cells, std::uint32_t* had);
 
+/// A table's columns that latest_blocks_avx512 reads, and the latest columns it writes by relationship
+/// (`guide` and out.guide are null when every guide has the same scale).
+struct LatestIn {
+  const std::uint32_t *rel, *id, *guide;
+  const std::int32_t* date;
+  const std::uint8_t* score;
+};
+struct LatestOut {
+  std::uint32_t *id, *guide;
+  std::int32_t* date;
+  std::uint8_t* score;
+};
+
+/// The latest pass over whole blocks of 64 rows of the clustered part [0, rows), when every row
+/// with a score counts: stores each candidate row (one with a score that ends its run, or whose next
+/// row has none) into its relationship's entries, so that the last one stored is the run's latest.
+/// Returns where it stopped (a multiple of 64, leaving at least one row), for the caller to go on.
+std::size_t latest_blocks_avx512(const LatestIn& in, std::size_t rows, const LatestOut& out);
+
 /// Sets counts[u], for each of `units` units, to the number of its relationships whose mark has bit 0
 /// set: those of unit u are members[offsets[u] .. offsets[u + 1]) (BatchIndex::provided_members).
 void count_marks_avx512(const std::uint8_t* marks, const std::uint32_t* offsets, const std::uint32_t* members,

@@ -336,42 +336,50 @@ TEST_CASE("unit_scores and unit_years count respondents in the vector pass as th
 
 namespace {
 
-/// Every relationship's latest score against a scan of all its rows, for each filter.
+/// Every relationship's latest score under filter f against a scan of all its rows.
+void check_latest(const Organisation& org, const BatchIndex& index, Filter f) {
+  LatestColumns c = latest_scores(org, index, f);
+  const ConversationTable& t = org.conversations();
+  REQUIRE(c.relationship.size() == index.relationship_bound());
+  for (std::size_t r = 0; r < c.relationship.size(); ++r) {  // every column of a row is written
+    CHECK(c.relationship[r] == r);
+    if (c.status[r] == std::uint8_t(Status::ok)) continue;
+    CHECK(c.status[r] == std::uint8_t(Status::no_data));
+    CHECK(c.conversation[r] == 0xFFFFFFFFu);
+    CHECK(c.date[r] == 0);
+    CHECK(c.score[r] == 0);
+    CHECK(c.score_normalised[r] == 0);
+  }
+  for (const Relationship& r : org.relationships()) {
+    std::optional<ConversationFacts> best;
+    for (std::size_t row = 0; row < t.rows(); ++row) {
+      if (!t.live(row) || t.relationships()[row] != r.id.value) continue;
+      ConversationFacts x = t.facts(row);
+      if (!x.score || (f.period && !f.period->contains(x.date)) || (f.guide && x.guide != *f.guide) ||
+          !(f.kinds & kind_bit(x.kind)) || !(f.bonds & bond_bit(r.bond)))
+        continue;
+      if (!best || std::pair(x.date, x.id) > std::pair(best->date, best->id)) best = x;
+    }
+    INFO("relationship " << r.id.value);
+    REQUIRE(c.status[r.id.value] == std::uint8_t(best ? Status::ok : Status::no_data));
+    if (!best) continue;
+    CHECK(c.conversation[r.id.value] == best->id.value);
+    CHECK(c.date[r.id.value] == best->date.days);
+    CHECK(int(c.score[r.id.value]) == *best->score);
+    CHECK(c.score_normalised[r.id.value] == Approx(org.guide(best->guide).scale.normalise(*best->score)));
+  }
+}
+
+/// check_latest for each filter, by the vector pass (where the CPU has one) and by the portable one.
 void check_latest(const Organisation& org, const BatchIndex& index, std::initializer_list<Filter> filters) {
   // The clustered part is read 64 rows at a time: several blocks, and rows left over after them.
   REQUIRE(org.conversations().sorted_rows() > 4 * 64);
   REQUIRE(org.conversations().sorted_rows() % 64 != 0);
-  for (Filter f : filters) {
-    LatestColumns c = latest_scores(org, index, f);
-    const ConversationTable& t = org.conversations();
-    REQUIRE(c.relationship.size() == index.relationship_bound());
-    for (std::size_t r = 0; r < c.relationship.size(); ++r) {  // every column of a row is written
-      CHECK(c.relationship[r] == r);
-      if (c.status[r] == std::uint8_t(Status::ok)) continue;
-      CHECK(c.status[r] == std::uint8_t(Status::no_data));
-      CHECK(c.conversation[r] == 0xFFFFFFFFu);
-      CHECK(c.date[r] == 0);
-      CHECK(c.score[r] == 0);
-      CHECK(c.score_normalised[r] == 0);
-    }
-    for (const Relationship& r : org.relationships()) {
-      std::optional<ConversationFacts> best;
-      for (std::size_t row = 0; row < t.rows(); ++row) {
-        if (!t.live(row) || t.relationships()[row] != r.id.value) continue;
-        ConversationFacts x = t.facts(row);
-        if (!x.score || (f.period && !f.period->contains(x.date)) || (f.guide && x.guide != *f.guide) ||
-            !(f.kinds & kind_bit(x.kind)) || !(f.bonds & bond_bit(r.bond)))
-          continue;
-        if (!best || std::pair(x.date, x.id) > std::pair(best->date, best->id)) best = x;
-      }
-      INFO("relationship " << r.id.value);
-      REQUIRE(c.status[r.id.value] == std::uint8_t(best ? Status::ok : Status::no_data));
-      if (!best) continue;
-      CHECK(c.conversation[r.id.value] == best->id.value);
-      CHECK(c.date[r.id.value] == best->date.days);
-      CHECK(int(c.score[r.id.value]) == *best->score);
-      CHECK(c.score_normalised[r.id.value] == Approx(org.guide(best->guide).scale.normalise(*best->score)));
-    }
+  for (bool portable : {false, true}) {
+    std::optional<PortablePasses> mode;
+    if (portable) mode.emplace();
+    INFO((portable ? "portable pass" : "default pass"));
+    for (Filter f : filters) check_latest(org, index, f);
   }
 }
 
