@@ -987,7 +987,10 @@ LatestColumns latest_scores(const Organisation& org, const BatchIndex& index, co
   // With one scale, each score's normalised value by table: the same value, without a division per row.
   std::array<double, 256> normalised{};
   for (int x = 0; x < 256; ++x) normalised[std::size_t(x)] = only->normalise(x);
-  for (std::size_t r = 0; r < rels; ++r) {
+  std::size_t r = 0;
+  if (detail::vector_passes() && all_bonds_count && one_scale && only->max <= 15)
+    r = detail::latest_finish_avx512(rels, normalised.data(), {out_rel, out_id, out_status, out_score, out_date, out_norm});
+  for (; r < rels; ++r) {
     out_rel[r] = std::uint32_t(r);
     if (out_id[r] == none32 || (!all_bonds_count && !bond_in(filter.bonds, bond[r]))) {
       out_status[r] = std::uint8_t(Status::no_data), out_id[r] = none32, out_date[r] = 0, out_score[r] = 0, out_norm[r] = 0;

@@ -424,6 +424,27 @@ std::size_t latest_blocks_avx512(const LatestIn& in, std::size_t rows, const Lat
   return i;
 }
 
+std::size_t latest_finish_avx512(std::size_t relationships, const double* normalised16, const LatestFinish& out) {
+  const __m512i none = _mm512_set1_epi32(-1), no_data = _mm512_set1_epi32(1), zero = _mm512_setzero_si512();
+  const __m512i lanes = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  const __m512d low = _mm512_loadu_pd(normalised16), high = _mm512_loadu_pd(normalised16 + 8);
+  std::size_t r = 0;
+  for (; r + 16 <= relationships; r += 16) {
+    const __mmask16 empty = _mm512_cmpeq_epu32_mask(_mm512_loadu_si512(out.id + r), none);
+    _mm512_storeu_si512(out.relationship + r, _mm512_add_epi32(_mm512_set1_epi32(int(r)), lanes));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out.status + r), _mm512_cvtepi32_epi8(_mm512_maskz_mov_epi32(empty, no_data)));
+    _mm512_mask_storeu_epi32(out.date + r, empty, zero);
+    const __m512i score = _mm512_maskz_mov_epi32(__mmask16(~empty), _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(out.score + r))));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out.score + r), _mm512_cvtepi32_epi8(score));
+    // Bit 3 of a score picks the table's second half.
+    const __m512i first = _mm512_cvtepu32_epi64(_mm512_castsi512_si256(score));
+    const __m512i second = _mm512_cvtepu32_epi64(_mm512_extracti64x4_epi64(score, 1));
+    _mm512_storeu_pd(out.normalised + r, _mm512_maskz_permutex2var_pd(__mmask8(~empty), low, first, high));
+    _mm512_storeu_pd(out.normalised + r + 8, _mm512_maskz_permutex2var_pd(__mmask8(~empty >> 8), low, second, high));
+  }
+  return r;
+}
+
 void count_marks_avx512(const std::uint8_t* marks, const std::uint32_t* offsets, const std::uint32_t* members,
                         std::uint32_t units, std::int64_t* counts) {
   const __m512i bit0 = _mm512_set1_epi8(1);
@@ -630,6 +651,7 @@ void unit_pass_avx512(const std::uint32_t*, const std::uint8_t*, std::size_t, co
                       const ScoreTables&, const UnitColumns&, std::uint8_t*) {}
 void count_marks_avx512(const std::uint8_t*, const std::uint32_t*, const std::uint32_t*, std::uint32_t, std::int64_t*) {}
 std::size_t latest_blocks_avx512(const LatestIn&, std::size_t, const LatestOut&) { return 0; }
+std::size_t latest_finish_avx512(std::size_t, const double*, const LatestFinish&) { return 0; }
 void count_slot_marks_avx512(const std::uint32_t*, const std::uint32_t*, const std::uint32_t*, std::uint32_t, int,
                              std::int64_t*) {}
 void unit_statistics_avx512(const UnitStatisticsIn&, std::size_t, double, double, bool, const UnitStatisticsOut&) {}

@@ -112,6 +112,20 @@ struct LatestOut {
 /// Returns where it stopped (a multiple of 64, leaving at least one row), for the caller to go on.
 std::size_t latest_blocks_avx512(const LatestIn& in, std::size_t rows, const LatestOut& out);
 
+/// The latest columns that latest_finish_avx512 completes.
+struct LatestFinish {
+  std::uint32_t *relationship, *id;
+  std::uint8_t *status, *score;
+  std::int32_t* date;
+  double* normalised;
+};
+
+/// Completes the latest columns of relationships [0, end), end the multiple of 16 it returns (at most
+/// `relationships`), when every bond counts and all guides share one scale within 0-15:
+/// relationship[r] = r; where id[r] is none32, status no_data and zero date and score; elsewhere
+/// status ok and normalised = normalised16[score].
+std::size_t latest_finish_avx512(std::size_t relationships, const double* normalised16, const LatestFinish& out);
+
 /// Sets counts[u], for each of `units` units, to the number of its relationships whose mark has bit 0
 /// set: those of unit u are members[offsets[u] .. offsets[u + 1]) (BatchIndex::provided_members).
 void count_marks_avx512(const std::uint8_t* marks, const std::uint32_t* offsets, const std::uint32_t* members,
