@@ -397,7 +397,6 @@ void year_pass_avx512(const std::uint32_t* rel, const std::uint8_t* score, const
 }
 
 std::size_t latest_blocks_avx512(const LatestIn& in, std::size_t rows, const LatestOut& out) {
-  const __m512i missing = _mm512_set1_epi8(-1);
   // Local copies: a byte store may alias anything, so the compiler would reload them after each.
   const std::uint32_t *const rel = in.rel, *const id = in.id, *const guide = in.guide;
   const std::int32_t* const date = in.date;
@@ -407,14 +406,8 @@ std::size_t latest_blocks_avx512(const LatestIn& in, std::size_t rows, const Lat
   std::uint8_t* const out_score = out.score;
   std::size_t i = 0;
   for (; i + 64 < rows; i += 64) {
-    for (int q = 0; q < 4; ++q) _mm_prefetch(reinterpret_cast<const char*>(rel + i + 512 + 16 * q), _MM_HINT_T0);
-    _mm_prefetch(reinterpret_cast<const char*>(score + i + 512), _MM_HINT_T0);
-    __mmask16 e[4];
-    for (int q = 0; q < 4; ++q)
-      e[q] = _mm512_cmpneq_epu32_mask(_mm512_loadu_si512(rel + i + 16 * q), _mm512_loadu_si512(rel + i + 1 + 16 * q));
-    const std::uint64_t ends = join(e[0], e[1], e[2], e[3]);
-    const std::uint64_t counted = _mm512_cmpneq_epi8_mask(_mm512_loadu_si512(score + i), missing);
-    for (std::uint64_t s = counted & (ends | ~(counted >> 1)); s; s &= s - 1) {
+    const Block b = read_block(rel, score, i, rows);
+    for (std::uint64_t s = b.counted & (b.ends | ~(b.counted >> 1)); s; s &= s - 1) {
       const std::size_t k = i + std::size_t(__builtin_ctzll(s));
       const std::uint32_t r = rel[k];
       out_id[r] = id[k], out_date[r] = date[k], out_score[r] = score[k];
@@ -440,7 +433,7 @@ std::size_t latest_finish_avx512(std::size_t relationships, const double* normal
     const __m512i first = _mm512_cvtepu32_epi64(_mm512_castsi512_si256(score));
     const __m512i second = _mm512_cvtepu32_epi64(_mm512_extracti64x4_epi64(score, 1));
     _mm512_storeu_pd(out.normalised + r, _mm512_maskz_permutex2var_pd(__mmask8(~empty), low, first, high));
-    _mm512_storeu_pd(out.normalised + r + 8, _mm512_maskz_permutex2var_pd(__mmask8(~empty >> 8), low, second, high));
+    _mm512_storeu_pd(out.normalised + r + 8, _mm512_maskz_permutex2var_pd(__mmask8(unsigned(~empty) >> 8), low, second, high));
   }
   return r;
 }
